@@ -1,0 +1,82 @@
+"""The directory's one FilterSet, shared by the directory page and the JSON API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AdministrativeUnit,
+    InstitutionKind,
+    InstitutionLevel,
+    Sector,
+    units_for_choices,
+)
+
+
+class AreaField(forms.ChoiceField):
+    """An administrative unit by statistics code (`CODE` or `CODE@YYYY-MM-DD`), cleaned to the unit.
+
+    Its choices are only the <select>'s options: any existing code validates, so a link made by hand
+    with a commune's code works as well as the form does.
+    """
+
+    default_error_messages = {
+        "unknown": _("There is no administrative unit with the code “%(value)s”."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", self.unit_choices)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def unit_choices():
+        units = AdministrativeUnit.objects.order_by("level", "name")
+        return [("", _("All of Hà Tĩnh"))] + units_for_choices(units)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        unit = AdministrativeUnit.parse_area(str(value))
+        if unit is None:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
+        return unit
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class AreaFilter(django_filters.Filter):
+    """Institutions in the unit or any unit below it."""
+
+    field_class = AreaField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.in_area(value)
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=InstitutionKind.choices, label=_("Kind"), widget=forms.CheckboxSelectMultiple
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=InstitutionLevel.choices, label=_("Level"), widget=forms.CheckboxSelectMultiple
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        choices=Sector.choices, label=_("Sector"), widget=forms.CheckboxSelectMultiple
+    )
+    area = AreaFilter(label=_("Area"))
+
+    def search(self, queryset, name, value):
+        """Words of the query each match the name, the address or the code."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(address__icontains=word) | Q(code__iexact=word)
+            )
+        return queryset

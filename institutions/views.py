@@ -1,0 +1,88 @@
+"""The JSON directory: `GET /api/v1/institutions?<filters>` (SPEC §6)."""
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .filters import InstitutionFilter
+from .models import InstitutionPage
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def bad_request(errors: dict) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def positive_int(value: str | None, default: int) -> int | None:
+    """A positive integer parameter, `default` when absent, None when malformed."""
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
+def serialise(institution: InstitutionPage, request) -> dict:
+    return {
+        "code": institution.code,
+        "name": institution.title,
+        "kind": institution.kind,
+        "level": institution.level,
+        "sector": institution.sector,
+        "unit_code": institution.unit.code,
+        "unit_name": str(institution.unit),
+        "address": institution.address,
+        "latitude": float(institution.latitude) if institution.latitude is not None else None,
+        "longitude": float(institution.longitude) if institution.longitude is not None else None,
+        "phone": institution.phone,
+        "email": institution.email,
+        "website": institution.website,
+        "opened_on": institution.opened_on.isoformat() if institution.opened_on else None,
+        "closed_on": institution.closed_on.isoformat() if institution.closed_on else None,
+        "url": institution.get_full_url(request),
+    }
+
+
+@require_GET
+def institution_list(request):
+    page_size = positive_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE)
+    if page_size is None or page_size > MAX_PAGE_SIZE:
+        return bad_request(
+            {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
+        )
+    page_number = positive_int(request.GET.get("page"), 1)
+    if page_number is None:
+        return bad_request({"page": [_("Give a whole number from 1.")]})
+
+    queryset = InstitutionPage.objects.live().select_related("unit").order_by("title", "pk")
+    filterset = InstitutionFilter(request.GET, queryset=queryset)
+    if not filterset.is_valid():
+        return bad_request(filterset.errors.get_json_data())
+
+    paginator = Paginator(filterset.qs, page_size)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        if paginator.count:
+            return bad_request({"page": [_("There are only %(n)d pages.") % {"n": paginator.num_pages}]})
+        page = paginator.page(1)
+
+    def page_link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": page_link(page.next_page_number()) if page.has_next() else None,
+            "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialise(institution, request) for institution in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,57 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .admin_views import can_import, import_view
+from .models import AdministrativeUnit, ServiceRecord
+
+
+class AdministrativeUnitViewSet(SnippetViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    menu_label = _("Administrative units")
+    list_display = ["code", "__str__", "level", "parent", "valid_from", "valid_to"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    list_per_page = 50
+
+
+class ServiceRecordViewSet(SnippetViewSet):
+    model = ServiceRecord
+    icon = "tasks"
+    menu_label = _("Service records")
+    list_display = ["institution", "year", "lifelong_learning_services", "digital_transformation"]
+    list_filter = ["year", "lifelong_learning_services", "digital_transformation"]
+    search_fields = ["institution__title", "institution__code", "note"]
+    search_backend_name = None
+    list_per_page = 50
+
+
+class DirectoryDataGroup(SnippetViewSetGroup):
+    menu_label = _("Directory data")
+    menu_icon = "folder-open-inverse"
+    menu_order = 300
+    items = (AdministrativeUnitViewSet, ServiceRecordViewSet)
+
+
+register_snippet(DirectoryDataGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [path("import/", import_view, name="institutions_import")]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import data"), reverse("institutions_import"), icon_name="upload", order=310)

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from portal.demo import load_demo_institutions
+
+
+class Command(BaseCommand):
+    help = "Add demo institutions (idempotent: what already exists is left as it is)."
+
+    def handle(self, *args, **options):
+        created, existing = load_demo_institutions()
+        self.stdout.write(f"Demo institutions: {created} created, {existing} already there.")
