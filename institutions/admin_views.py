@@ -87,8 +87,14 @@ def import_view(request):
         token = ""
         if report.ok:
             token = secrets.token_urlsafe(16)
-            pending = {token: {"kind": kind, "options": options, "name": upload.name,
-                               "data": base64.b64encode(data).decode("ascii")}}
+            pending = {
+                token: {
+                    "kind": kind,
+                    "options": options,
+                    "name": upload.name,
+                    "data": base64.b64encode(data).decode("ascii"),
+                }
+            }
             request.session[SESSION_KEY] = pending
         return render_page(request, form, report=report, token=token, file_name=upload.name)
 

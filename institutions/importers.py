@@ -134,8 +134,7 @@ class InstitutionImporter(CsvImporter):
                 errors.append(
                     RowError(
                         row.line,
-                        _("code: %(code)s is already on line %(line)d.")
-                        % {"code": code, "line": seen[code]},
+                        _("code: %(code)s is already on line %(line)d.") % {"code": code, "line": seen[code]},
                     )
                 )
                 continue
@@ -171,4 +170,3 @@ class InstitutionImporter(CsvImporter):
         if siblings.filter(slug=slug).exists():
             slug = f"{slug}-{slugify(code)}"
         return slug
-

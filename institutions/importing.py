@@ -207,7 +207,9 @@ class CsvImporter(Importer):
                     )
                 )
             else:
-                rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(header, cells)}))
+                rows.append(
+                    CsvRow(line, {name: cell.strip() for name, cell in zip(header, cells, strict=True)})
+                )
             line = reader.line_num + 1
 
 
@@ -219,4 +221,3 @@ def form_errors(line: int, form: forms.Form) -> list[RowError]:
             text = message if name == "__all__" else f"{name}: {message}"
             errors.append(RowError(line, text))
     return errors
-

@@ -357,10 +357,7 @@ class InstitutionPage(Page):
     def hours_by_weekday(self) -> list[tuple[str, list[OpeningHours]]]:
         """Each day of the week, Monday first, with its opening periods (empty when closed)."""
         periods = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
-        return [
-            (label, [p for p in periods if p.weekday == weekday])
-            for weekday, label in Weekday.choices
-        ]
+        return [(label, [p for p in periods if p.weekday == weekday]) for weekday, label in Weekday.choices]
 
     @property
     def map_url(self) -> str:
@@ -549,4 +546,3 @@ def units_for_choices(units: Iterable[AdministrativeUnit]) -> list:
         choice = (unit.area_value(code_counts[unit.code] > 1), str(unit))
         (current if unit.is_valid_on(today) else former).append(choice)
     return [(_("Current units"), current), (_("Before 1 July 2025"), former)]
-

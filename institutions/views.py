@@ -44,7 +44,8 @@ def serialise(institution: InstitutionPage, request) -> dict:
         "website": institution.website,
         "opened_on": institution.opened_on.isoformat() if institution.opened_on else None,
         "closed_on": institution.closed_on.isoformat() if institution.closed_on else None,
-        "url": institution.get_full_url(request),
+        # The host the client used, so links work behind any hostname the site answers to.
+        "url": request.build_absolute_uri(institution.get_url(request)),
     }
 
 

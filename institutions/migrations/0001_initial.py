@@ -9,135 +9,424 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InstitutionIndexPage',
+            name="InstitutionIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'institution directory',
-                'verbose_name_plural': 'institution directories',
+                "verbose_name": "institution directory",
+                "verbose_name_plural": "institution directories",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=10, verbose_name='statistics code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('unit_type', models.CharField(help_text='tỉnh, huyện, thị xã, xã, phường, thị trấn, thôn…', max_length=30, verbose_name='type')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('district', 'District'), ('commune', 'Commune'), ('village', 'Village')], max_length=10, verbose_name='level')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='institutions.administrativeunit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=10, verbose_name="statistics code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "unit_type",
+                    models.CharField(
+                        help_text="tỉnh, huyện, thị xã, xã, phường, thị trấn, thôn…",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("district", "District"),
+                            ("commune", "Commune"),
+                            ("village", "Village"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="institutions.administrativeunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['level', 'code', 'valid_from'],
-            },
-        ),
-        migrations.CreateModel(
-            name='InstitutionPage',
-            fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('code', models.CharField(help_text='Stable identifier used by imports and feeds, e.g. TV-TINH. Do not change it.', max_length=32, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('library', 'Library'), ('museum', 'Museum'), ('cultural_centre', 'Cultural centre'), ('community_learning_centre', 'Community learning centre')], max_length=32, verbose_name='kind')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('district', 'District'), ('commune', 'Commune'), ('village', 'Village')], max_length=16, verbose_name='level')),
-                ('sector', models.CharField(choices=[('public', 'Public'), ('armed_forces', 'Armed forces'), ('education', 'Education'), ('community', 'Community')], max_length=16, verbose_name='sector')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('accessibility', models.TextField(blank=True, help_text='Step-free access, accessible toilets, large-print books, parking…', verbose_name='accessibility')),
-                ('description', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
-                ('closed_on', models.DateField(blank=True, help_text='Leave empty while it operates.', null=True, verbose_name='closed on')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='institutions.administrativeunit', verbose_name='administrative unit')),
-            ],
-            options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-            },
-            bases=('wagtailcore.page',),
-        ),
-        migrations.CreateModel(
-            name='Closure',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('rule', models.CharField(choices=[('dates', 'Dates'), ('monthly', 'Every month')], default='dates', max_length=10, verbose_name='rule')),
-                ('start_date', models.DateField(blank=True, help_text='For a date range: the first closed day.', null=True, verbose_name='from')),
-                ('end_date', models.DateField(blank=True, help_text='For a date range: the last closed day.', null=True, verbose_name='to')),
-                ('nth', models.SmallIntegerField(blank=True, choices=[(1, 'first'), (2, 'second'), (3, 'third'), (4, 'fourth'), (-1, 'last')], help_text='For a monthly rule: closed the first, second… or last given day.', null=True, verbose_name='which')),
-                ('weekday', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], null=True, verbose_name='day of the week')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='institutions.institutionpage')),
-            ],
-            options={
-                'verbose_name': 'closure',
-                'verbose_name_plural': 'closures',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["level", "code", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="InstitutionPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='day')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(verbose_name='closes')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='institutions.institutionpage')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stable identifier used by imports and feeds, e.g. TV-TINH. Do not change it.",
+                        max_length=32,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("library", "Library"),
+                            ("museum", "Museum"),
+                            ("cultural_centre", "Cultural centre"),
+                            ("community_learning_centre", "Community learning centre"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("district", "District"),
+                            ("commune", "Commune"),
+                            ("village", "Village"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("armed_forces", "Armed forces"),
+                            ("education", "Education"),
+                            ("community", "Community"),
+                        ],
+                        max_length=16,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "accessibility",
+                    models.TextField(
+                        blank=True,
+                        help_text="Step-free access, accessible toilets, large-print books, parking…",
+                        verbose_name="accessibility",
+                    ),
+                ),
+                ("description", wagtail.fields.RichTextField(blank=True, verbose_name="description")),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="opened on")),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Leave empty while it operates.",
+                        null=True,
+                        verbose_name="closed on",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="institutions.administrativeunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+            },
+            bases=("wagtailcore.page",),
+        ),
+        migrations.CreateModel(
+            name="Closure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[("dates", "Dates"), ("monthly", "Every month")],
+                        default="dates",
+                        max_length=10,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="For a date range: the first closed day.",
+                        null=True,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="For a date range: the last closed day.",
+                        null=True,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "nth",
+                    models.SmallIntegerField(
+                        blank=True,
+                        choices=[(1, "first"), (2, "second"), (3, "third"), (4, "fourth"), (-1, "last")],
+                        help_text="For a monthly rule: closed the first, second… or last given day.",
+                        null=True,
+                        verbose_name="which",
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        null=True,
+                        verbose_name="day of the week",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="institutions.institutionpage",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "closure",
+                "verbose_name_plural": "closures",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('lifelong_learning_services', models.BooleanField(default=False, help_text='The institution provided services for lifelong learning this year.', verbose_name='lifelong learning services')),
-                ('digital_transformation', models.BooleanField(default=False, help_text='The institution used IT and digital tools to organise its services this year.', verbose_name='digital transformation')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_records', to='institutions.institutionpage', verbose_name='institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="day",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                ("closes", models.TimeField(verbose_name="closes")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="institutions.institutionpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service record',
-                'verbose_name_plural': 'service records',
-                'ordering': ['-year', 'institution__title'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["sort_order"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="ServiceRecord",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "lifelong_learning_services",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The institution provided services for lifelong learning this year.",
+                        verbose_name="lifelong learning services",
+                    ),
+                ),
+                (
+                    "digital_transformation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The institution used IT and digital tools to organise its services this year.",
+                        verbose_name="digital transformation",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_records",
+                        to="institutions.institutionpage",
+                        verbose_name="institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "service record",
+                "verbose_name_plural": "service records",
+                "ordering": ["-year", "institution__title"],
             },
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', False)), fields=('code', 'valid_from'), name='unit_code_valid_from_unique'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", False)),
+                fields=("code", "valid_from"),
+                name="unit_code_valid_from_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True)), fields=('code',), name='unit_code_unique_original'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", True)),
+                fields=("code",),
+                name="unit_code_unique_original",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.UniqueConstraint(fields=('institution', 'year'), name='one_service_record_a_year'),
+            model_name="servicerecord",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "year"), name="one_service_record_a_year"
+            ),
         ),
     ]

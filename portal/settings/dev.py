@@ -7,3 +7,5 @@ DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-secret-key-not-for-production"  # noqa: F405
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Static files come straight from the app and project folders; nothing is collected in development.
+STATIC_ROOT = None

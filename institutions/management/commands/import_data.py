@@ -26,7 +26,9 @@ class Command(BaseCommand):
         try:
             data = file.read_bytes()
         except OSError as error:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror})
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from error
         importer = importer_class(**{k: v for k, v in options.items() if k in importer_class.option_names()})
         report = importer.run(data, dry_run=dry_run)
         if not report.ok:

@@ -1,0 +1,57 @@
+# The README's two commands are `make run` and `make test`; everything they need is installed here.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Dummy values for checking the production settings; never used to serve anything.
+DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
+	SECRET_KEY=deploy-check-7f3kq9v2xw8m4p6t1r5y0u8i3o2a9s7d6f5g4h3j2k1l0z \
+	ALLOWED_HOSTS=hoctap.hatinh.gov.vn
+
+.PHONY: install run test test-postgres lint format check messages ci
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { \
+		echo "python3 -m venv failed: installing Debian's python3-venv"; \
+		apt-get install -y python3-venv || sudo apt-get install -y python3-venv; \
+		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py ensure_dev_admin --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Refresh the Vietnamese catalogue after changing user-facing strings, then translate and compile.
+messages: install
+	$(BIN)/python manage.py makemessages --locale vi --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'tests/*'
+	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+
+ci: test test-postgres lint check
