@@ -61,7 +61,8 @@ class InstitutionRowForm(forms.Form):
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None) and not (
             self.has_error("latitude") or self.has_error("longitude")
         ):
-            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+            missing = "longitude" if cleaned.get("longitude") is None else "latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
         opened_on, closed_on = cleaned.get("opened_on"), cleaned.get("closed_on")
         if opened_on and closed_on and closed_on < opened_on:
             self.add_error("closed_on", _("The closing date is before the opening date."))

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from wagtail.models import Page
 
 from institutions.models import InstitutionIndexPage
@@ -24,3 +25,15 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in Vietnamese, as a request to an unprefixed URL does.
+
+    The test client leaves the last request's language active; without this, an English request
+    would change the URLs later code builds.
+    """
+    translation.activate("vi")
+    yield
+    translation.activate("vi")

@@ -26,7 +26,7 @@ class InstitutionPageFactory(wagtail_factories.PageFactory):
     level = "district"
     sector = "public"
     unit = factory.LazyFunction(lambda: AdministrativeUnit.objects.for_code("443"))
-    address = "Thị trấn Nghèn"
+    address = ""
     parent = factory.LazyFunction(lambda: InstitutionIndexPage.objects.get())
 
 
