@@ -117,7 +117,8 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue, then Vietnamese for Wagtail admin strings that Wagtail leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_admin"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -129,6 +130,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.PortalLoginForm"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,16 @@ def test_unknown_page_is_a_translated_404(client):
 def test_admin_login_is_in_vietnamese(client):
     content = client.get("/admin/login/").content.decode()
     assert 'lang="vi"' in content
-    assert "Đăng nhập" in content
+    for text in ("Đăng nhập trang quản trị cổng thông tin", "Tên đăng nhập", "Mật khẩu", "Quên mật khẩu?"):
+        assert text in content
+
+
+@pytest.mark.django_db
+def test_admin_dashboard_menu_is_in_vietnamese(admin_client):
+    content = admin_client.get("/admin/").content.decode()
+    for text in ("Trang", "Hình ảnh", "Nhập dữ liệu", "Dữ liệu danh bạ", "Đăng xuất"):
+        # The sidebar menu is JSON inside the page, with non-ASCII letters escaped.
+        assert text in content or json.dumps(text)[1:-1] in content
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

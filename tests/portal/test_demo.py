@@ -1,0 +1,62 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from institutions.models import InstitutionPage, ServiceRecord
+
+pytestmark = pytest.mark.django_db
+
+# SPEC §3's indicator groups, as filters on kind, level and sector.
+GROUPS = {
+    "library_district_public": Q(kind="library", level="district", sector="public"),
+    "library_commune_public": Q(kind="library", level="commune", sector="public"),
+    "library_armed_forces": Q(kind="library", sector="armed_forces"),
+    "library_education": Q(kind="library", sector="education"),
+    "culture_district": Q(kind="cultural_centre", level="district"),
+    "culture_commune_village": Q(kind="cultural_centre", level__in=["commune", "village"]),
+    "museum_all": Q(kind="museum"),
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo")
+
+
+def test_demo_has_at_least_forty_published_institutions(demo):
+    assert InstitutionPage.objects.live().count() >= 40
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_demo_covers_every_indicator_group(demo, group):
+    assert InstitutionPage.objects.filter(GROUPS[group]).count() >= 2
+
+
+def test_demo_has_the_provincial_institutions_and_village_houses(demo):
+    codes = set(InstitutionPage.objects.values_list("code", flat=True))
+    assert {"TV-TINH", "BT-TINH", "TTVHDA-TINH"} <= codes
+    assert InstitutionPage.objects.filter(level="village", kind="cultural_centre").exists()
+
+
+def test_demo_institutions_have_hours_contacts_and_vietnamese_descriptions(demo):
+    for page in InstitutionPage.objects.all():
+        assert page.opening_hours.exists(), page.code
+        assert page.phone and page.email and page.latitude is not None, page.code
+        assert "<p>" in page.description and page.title in page.description, page.code
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    pages = InstitutionPage.objects.count()
+    records = ServiceRecord.objects.count()
+    hours = sum(page.opening_hours.count() for page in InstitutionPage.objects.all())
+    call_command("load_demo")
+    assert InstitutionPage.objects.count() == pages
+    assert ServiceRecord.objects.count() == records
+    assert sum(page.opening_hours.count() for page in InstitutionPage.objects.all()) == hours
+
+
+def test_demo_directory_finds_the_libraries_of_can_loc(demo, client, directory):
+    response = client.get(directory.url, {"kind": "library", "area": "443"})
+    assert [page.code for page in response.context["page_obj"].object_list] == ["TV-CANLOC"]
+    response = client.get(directory.url, {"kind": "library", "area": "18406"})
+    assert [page.code for page in response.context["page_obj"].object_list] == ["TV-X-CANLOC"]

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = [ROOT / "locale" / "vi" / "LC_MESSAGES", ROOT / "locale_admin" / "vi" / "LC_MESSAGES"]
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda folder: folder.parents[2].name)
+def test_every_string_has_a_vietnamese_translation(folder):
+    catalogue = polib.pofile(str(folder / "django.po"))
+    untranslated = [entry.msgid for entry in catalogue if not entry.translated()]
+    assert untranslated == []
+    assert catalogue.percent_translated() == 100
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda folder: folder.parents[2].name)
+def test_compiled_catalogue_matches_its_source(folder):
+    """The committed .mo is what Django reads: it must hold every translation of the .po."""
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
+        for e in polib.pofile(str(folder / "django.po"))
+    }
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
+        for e in polib.mofile(str(folder / "django.mo"))
+        if e.msgid
+    }
+    assert compiled == source
