@@ -1,0 +1,49 @@
+"""Where each page type may be created (Wagtail's parent_page_types / subpage_types)."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from events.models import EventIndexPage
+from institutions.models import AdministrativeUnit, InstitutionIndexPage, InstitutionPage
+from portal.models import HomePage
+
+
+class PageTreeTests(WagtailPageTestCase):
+    def test_home_page_holds_the_directory_and_the_listing(self):
+        self.assertAllowedSubpageTypes(HomePage, {InstitutionIndexPage, EventIndexPage})
+
+    def test_home_page_only_at_the_root(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_institutions_are_created_only_in_the_directory(self):
+        self.assertAllowedParentPageTypes(InstitutionPage, {InstitutionIndexPage})
+        self.assertCanCreateAt(InstitutionIndexPage, InstitutionPage)
+        self.assertCanNotCreateAt(HomePage, InstitutionPage)
+        self.assertCanNotCreateAt(InstitutionPage, InstitutionPage)
+
+    def test_the_directory_holds_only_institutions(self):
+        self.assertAllowedSubpageTypes(InstitutionIndexPage, {InstitutionPage})
+
+    def test_there_is_one_directory_and_one_listing(self):
+        home = HomePage.objects.get()
+        # The migrations created both; a second of either cannot be added.
+        self.assertFalse(InstitutionIndexPage.can_create_at(home))
+        self.assertFalse(EventIndexPage.can_create_at(home))
+
+    def test_nothing_can_be_created_under_an_institution_yet(self):
+        directory = InstitutionIndexPage.objects.get()
+        institution = directory.add_child(
+            instance=InstitutionPage(
+                title="Thư viện",
+                slug="thu-vien",
+                code="TV",
+                kind="library",
+                level="district",
+                sector="public",
+                unit=AdministrativeUnit.objects.for_code("443"),
+            )
+        )
+        creatable = [
+            model for model in InstitutionPage.creatable_subpage_models() if model.can_create_at(institution)
+        ]
+        self.assertEqual(creatable, [])
