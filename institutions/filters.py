@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -74,9 +73,4 @@ class InstitutionFilter(django_filters.FilterSet):
     area = AreaFilter(label=_("Area"))
 
     def search(self, queryset, name, value):
-        """Words of the query each match the name, the address or the code."""
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(address__icontains=word) | Q(code__iexact=word)
-            )
-        return queryset
+        return queryset.matching(value)

@@ -145,7 +145,13 @@ class InstitutionImporter(CsvImporter):
             if page is None:
                 changes.append(Change(row.line, "create", label, directory, {"code": code, **values}))
             elif any(normalise(getattr(page, f)) != normalise(v) for f, v in values.items()):
-                changes.append(Change(row.line, "update", label, page, values))
+                warning = ""
+                if page.live and page.has_unpublished_changes:
+                    warning = _(
+                        "%(code)s has unpublished changes in the admin: the file's values are published "
+                        "over the live page, and those changes stay in the page's history."
+                    ) % {"code": code}
+                changes.append(Change(row.line, "update", label, page, values, warning))
             else:
                 changes.append(Change(row.line, "unchanged", label, page, values))
         return changes, errors
@@ -156,12 +162,19 @@ class InstitutionImporter(CsvImporter):
             directory = change.target
             page = InstitutionPage(slug=self.free_slug(directory, values["title"], values["code"]), **values)
             directory.add_child(instance=page)
+            page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+            return
+        page = change.target
+        for name, value in values.items():
+            setattr(page, name, value)
+        page.draft_title = page.title
+        revision = page.save_revision(user=self.user, log_action=True)
+        if page.live:
+            revision.publish(user=self.user)
         else:
-            page = change.target
-            for name, value in values.items():
-                setattr(page, name, value)
-            page.draft_title = page.title
-        page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+            # An unpublished institution stays unpublished; its row still takes the new values so
+            # that importing the same file again finds nothing to change.
+            page.save()
 
     @staticmethod
     def free_slug(directory: InstitutionIndexPage, title: str, code: str) -> str:

@@ -57,6 +57,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows that import, with something the user should know (e.g. a draft that gets superseded).
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     # What each row would do, for the admin preview: (line, action, label).
     actions: list[tuple[int, str, str]] = field(default_factory=list)
@@ -82,6 +84,7 @@ class Change:
     label: str
     target: Any = None
     values: dict = field(default_factory=dict)
+    warning: str = ""
 
 
 class Importer:
@@ -125,6 +128,8 @@ class Importer:
         report.errors.extend(sorted(errors, key=lambda e: e.line))
         for change in changes:
             report.actions.append((change.line, change.action, change.label))
+            if change.warning:
+                report.warnings.append(RowError(change.line, change.warning))
             if change.action == "create":
                 report.created += 1
             elif change.action == "update":

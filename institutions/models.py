@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -157,10 +159,10 @@ class InstitutionKind(models.TextChoices):
 
 
 class InstitutionLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
-    VILLAGE = "village", _("Village")
+    PROVINCE = "province", pgettext_lazy("institution level", "Province")
+    DISTRICT = "district", pgettext_lazy("institution level", "District")
+    COMMUNE = "commune", pgettext_lazy("institution level", "Commune")
+    VILLAGE = "village", pgettext_lazy("institution level", "Village")
 
 
 class Sector(models.TextChoices):
@@ -217,6 +219,16 @@ class InstitutionPageQuerySet(PageQuerySet):
             Q(opened_on__isnull=True) | Q(opened_on__lte=dt.date(year, 12, 31)),
             Q(closed_on__isnull=True) | Q(closed_on__gte=dt.date(year, 1, 1)),
         )
+
+    def matching(self, query: str) -> InstitutionPageQuerySet:
+        """Institutions whose name, address or code contain every word of `query`.
+
+        Diacritics and case are ignored, as Vietnamese users often type without them.
+        """
+        queryset = self
+        for word in fold_text(query).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
 
     def in_area(self, unit: AdministrativeUnit) -> InstitutionPageQuerySet:
         """Institutions in `unit` or any unit below it."""
@@ -282,6 +294,8 @@ class InstitutionPage(Page):
     closed_on = models.DateField(
         _("closed on"), null=True, blank=True, help_text=_("Leave empty while it operates.")
     )
+    # Name, address and code without diacritics or case, so "dong loc" finds "Đồng Lộc" on any database.
+    search_text = models.TextField(editable=False, default="")
 
     objects = InstitutionPageManager()
 
@@ -331,6 +345,13 @@ class InstitutionPage(Page):
             raise ValidationError({"closed_on": _("The closing date is before the opening date.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold_text(" ".join([self.title, self.address, self.code]))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -484,12 +505,9 @@ class Closure(Orderable):
         return self.start_date <= day <= (self.end_date or self.start_date)
 
 
-def parse_yes_no(value: str) -> bool | None:
-    """1/0, yes/no, có/không (SPEC §7), any case; None when it is none of them."""
-    return YES_NO.get(value.strip().lower())
-
-
-YES_NO = {"1": True, "yes": True, "có": True, "co": True, "0": False, "no": False, "không": False}
+def fold_text(text: str) -> str:
+    """Lower case without diacritics: "Thư viện Đồng Lộc" -> "thu vien dong loc"."""
+    return anyascii(text).lower()
 
 
 class ServiceRecord(models.Model):

@@ -202,3 +202,20 @@ def test_institution_page_in_english(client, institutions):
     assert "Open now" in content
     assert "Wednesday" in content
     assert "Address and contacts" in content
+
+
+def test_search_ignores_diacritics_and_case(client, directory, institutions):
+    assert titles(client.get(directory.url, {"q": "THU VIEN CAN LOC"})) == ["Thư viện huyện Can Lộc"]
+    assert titles(client.get(directory.url, {"q": "nguyễn du"})) == ["Khu lưu niệm Nguyễn Du"]
+    assert titles(client.get(directory.url, {"q": "ĐỒNG"})) == []
+
+
+def test_search_finds_an_institution_by_its_code(client, directory, institutions):
+    assert titles(client.get(directory.url, {"q": "bt-nd"})) == ["Khu lưu niệm Nguyễn Du"]
+
+
+def test_search_sees_a_renamed_institution_after_publishing(client, directory, institutions):
+    page = institutions["museum"]
+    page.title = "Khu di tích Đại thi hào Nguyễn Du"
+    page.save_revision().publish()
+    assert titles(client.get(directory.url, {"q": "dai thi hao"})) == ["Khu di tích Đại thi hào Nguyễn Du"]

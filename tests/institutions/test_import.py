@@ -187,3 +187,29 @@ def test_command_fails_with_every_row_error_and_writes_nothing(tmp_path, capsys)
 def test_command_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_data", "institutions", str(tmp_path / "missing.csv"))
+
+
+def test_an_unpublished_institution_is_updated_but_stays_unpublished():
+    run(csv_bytes(*GOOD_ROWS))
+    library = InstitutionPage.objects.get(code="TV-CL")
+    library.unpublish()
+    changed = GOOD_ROWS[0].replace("Thị trấn Nghèn", "Khối 7")
+    assert run(csv_bytes(changed)).updated == 1
+    library.refresh_from_db()
+    assert not library.live
+    assert library.address == "Khối 7"
+    assert run(csv_bytes(changed)).unchanged == 1
+
+
+def test_updating_a_page_with_unpublished_changes_warns_and_keeps_them_in_history():
+    run(csv_bytes(*GOOD_ROWS))
+    library = InstitutionPage.objects.get(code="TV-CL")
+    library.accessibility = "Có lối đi cho xe lăn"
+    draft = library.save_revision()
+    report = run(csv_bytes(GOOD_ROWS[0].replace("Thị trấn Nghèn", "Khối 7")))
+    assert report.updated == 1
+    assert [warning.line for warning in report.warnings] == [2]
+    assert "TV-CL" in report.warnings[0].message
+    library.refresh_from_db()
+    assert library.address == "Khối 7"
+    assert Revision.objects.filter(pk=draft.pk).exists()

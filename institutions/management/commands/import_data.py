@@ -38,6 +38,8 @@ class Command(BaseCommand):
                 _("%(count)d error(s) in %(file)s: nothing was imported.")
                 % {"count": len(report.errors), "file": file}
             )
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(str(warning)))
         if dry_run:
             self.stdout.write(_("Dry run, nothing written: %(summary)s.") % {"summary": report.summary()})
         else:
