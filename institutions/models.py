@@ -375,10 +375,13 @@ class InstitutionPage(Page):
             return False
         return any(hours.covers(at) for hours in self.opening_hours.all())
 
-    def hours_by_weekday(self) -> list[tuple[str, list[OpeningHours]]]:
-        """Each day of the week, Monday first, with its opening periods (empty when closed)."""
+    def hours_by_weekday(self) -> list[tuple[int, str, list[OpeningHours]]]:
+        """Each day of the week, Monday first: (weekday, name, opening periods, empty when closed)."""
         periods = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
-        return [(label, [p for p in periods if p.weekday == weekday]) for weekday, label in Weekday.choices]
+        return [
+            (weekday, label, [p for p in periods if p.weekday == weekday])
+            for weekday, label in Weekday.choices
+        ]
 
     @property
     def map_url(self) -> str:

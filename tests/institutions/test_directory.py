@@ -176,7 +176,7 @@ def test_institution_page_shows_contacts_hours_open_now_and_map(client, institut
     content = client.get(page.url).content.decode()
     assert "Đang mở cửa" in content
     assert "0239 3855 111" in content
-    assert "Thứ Tư" in content and "07:30–11:30" in content
+    assert '<tr class="today" aria-current="date"><th scope="row">Thứ Tư</th><td>07:30–11:30</td>' in content
     assert "https://www.openstreetmap.org/?mlat=18.444000&amp;mlon=105.768000" in content
     assert 'id="coming-events"' in content
     assert "25/11/2026" in content

@@ -85,7 +85,8 @@ def test_closed_before_opening_and_after_closing_dates(library):
 def test_hours_by_weekday_lists_every_day_monday_first(library):
     days = library.hours_by_weekday()
     assert len(days) == 7
-    assert [len(periods) for _label, periods in days] == [2, 2, 2, 2, 2, 2, 0]
+    assert [weekday for weekday, _label, _periods in days] == [0, 1, 2, 3, 4, 5, 6]
+    assert [len(periods) for _weekday, _label, periods in days] == [2, 2, 2, 2, 2, 2, 0]
 
 
 def test_monthly_closure_needs_which_and_weekday():
