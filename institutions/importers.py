@@ -111,6 +111,10 @@ class InstitutionImporter(CsvImporter):
         "closed_on",
     )
 
+    def lock(self) -> None:
+        # Every institution is created under the directory page: locking it serialises imports.
+        list(InstitutionIndexPage.objects.select_for_update().values_list("pk", flat=True))
+
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         rows, errors = self.read_rows(data)
         directory = InstitutionIndexPage.objects.first()

@@ -118,13 +118,33 @@ class Importer:
     def apply_change(self, change: Change) -> None:
         raise NotImplementedError
 
+    def lock(self) -> None:
+        """Lock what concurrent imports of this kind would both change (called in the transaction)."""
+
     def run(self, data: bytes, *, dry_run: bool = False) -> ImportReport:
+        """Check every row; unless it is a dry run and if no row has an error, write them all.
+
+        Planning and writing happen in one transaction, after `lock`, so two imports at once
+        cannot both decide to create the same record.
+        """
+        with transaction.atomic():
+            if not dry_run:
+                self.lock()
+            report, changes = self.check(data, dry_run)
+            if report.ok and not dry_run:
+                for change in changes:
+                    if change.action != "unchanged":
+                        self.apply_change(change)
+        return report
+
+    def check(self, data: bytes, dry_run: bool) -> tuple[ImportReport, list[Change]]:
+        """The report of what the file would do, and the planned changes."""
         report = ImportReport(dry_run=dry_run)
         try:
             changes, errors = self.plan(data)
         except ImportFileError as error:
             report.errors.append(RowError(error.line, str(error)))
-            return report
+            return report, []
         report.errors.extend(sorted(errors, key=lambda e: e.line))
         for change in changes:
             report.actions.append((change.line, change.action, change.label))
@@ -136,13 +156,7 @@ class Importer:
                 report.updated += 1
             else:
                 report.unchanged += 1
-        if report.errors or dry_run:
-            return report
-        with transaction.atomic():
-            for change in changes:
-                if change.action != "unchanged":
-                    self.apply_change(change)
-        return report
+        return report, changes
 
 
 @dataclass

@@ -86,6 +86,8 @@ def test_filters_are_the_directory_filters(client, libraries):
         ({"kind": "libary"}, "kind"),
         ({"area": "00000"}, "area"),
         ({"level": "county"}, "level"),
+        ({"q": "thư\x00viện"}, "q"),
+        ({"q": "x" * 201}, "q"),
     ],
 )
 def test_bad_parameters_get_400_with_a_message(client, libraries, params, field):

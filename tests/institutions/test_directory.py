@@ -96,7 +96,14 @@ def test_filter_by_province_area_includes_everything(client, directory, institut
 
 @pytest.mark.parametrize(
     "params",
-    [{"kind": "libary"}, {"level": "x"}, {"sector": "'"}, {"area": "99999"}, {"area": "443@bad"}],
+    [
+        {"kind": "libary"},
+        {"level": "x"},
+        {"sector": "'"},
+        {"area": "99999"},
+        {"area": "443@bad"},
+        {"q": "thư\x00viện"},
+    ],
 )
 def test_bad_filter_values_are_explained_and_never_an_error(client, directory, institutions, params):
     response = client.get(directory.url, params)
