@@ -32,6 +32,11 @@ __all__ = [
 ]
 
 
+def period_covers(first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
+    """Whether `day` is within [first, last]; an empty bound is open."""
+    return (first is None or first <= day) and (last is None or last >= day)
+
+
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
@@ -123,9 +128,7 @@ class AdministrativeUnit(models.Model):
         return label
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
+        return period_covers(self.valid_from, self.valid_to, day)
 
     def area_value(self, code_is_shared: bool) -> str:
         """The `area` parameter that selects exactly this unit (see `parse_area`).
@@ -360,9 +363,7 @@ class InstitutionPage(Page):
         return context
 
     def is_active_on(self, day: dt.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= day) and (
-            self.closed_on is None or self.closed_on >= day
-        )
+        return period_covers(self.opened_on, self.closed_on, day)
 
     def is_closed_on(self, day: dt.date) -> bool:
         """Closed all day: not operating, or a closure applies."""
