@@ -49,14 +49,22 @@ class AreaField(forms.ChoiceField):
 
 
 class AreaFilter(django_filters.Filter):
-    """Institutions in the unit or any unit below it."""
+    """Rows whose administrative unit is the unit or any unit below it.
+
+    `unit_path` is the lookup from the filtered model to the unit: `unit` for institutions,
+    `institution__unit` for what belongs to an institution.
+    """
 
     field_class = AreaField
+
+    def __init__(self, *args, unit_path: str = "unit", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_path = unit_path
 
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.in_area(value)
+        return qs.filter(**{f"{self.unit_path}_id__in": AdministrativeUnit.objects.descendant_ids(value)})
 
 
 class InstitutionFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("institutions.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

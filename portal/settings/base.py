@@ -161,3 +161,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Sessions are stored this far ahead; `manage.py extend_sessions` (daily) moves the horizon.
+EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", "548"))
+# Feeds default to this window around today.
+EVENTS_FEED_DAYS_BACK = 30
+EVENTS_FEED_DAYS_AHEAD = 365

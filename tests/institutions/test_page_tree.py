@@ -3,7 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from events.models import EventIndexPage
+from events.models import EventIndexPage, EventPage
 from institutions.models import AdministrativeUnit, InstitutionIndexPage, InstitutionPage
 from portal.models import HomePage
 
@@ -30,7 +30,14 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertFalse(InstitutionIndexPage.can_create_at(home))
         self.assertFalse(EventIndexPage.can_create_at(home))
 
-    def test_nothing_can_be_created_under_an_institution_yet(self):
+    def test_events_are_created_only_under_an_institution(self):
+        self.assertAllowedParentPageTypes(EventPage, {InstitutionPage})
+        self.assertCanCreateAt(InstitutionPage, EventPage)
+        self.assertCanNotCreateAt(InstitutionIndexPage, EventPage)
+        self.assertCanNotCreateAt(HomePage, EventPage)
+        self.assertAllowedSubpageTypes(EventPage, set())
+
+    def test_only_events_can_be_created_under_an_institution(self):
         directory = InstitutionIndexPage.objects.get()
         institution = directory.add_child(
             instance=InstitutionPage(
@@ -46,4 +53,4 @@ class PageTreeTests(WagtailPageTestCase):
         creatable = [
             model for model in InstitutionPage.creatable_subpage_models() if model.can_create_at(institution)
         ]
-        self.assertEqual(creatable, [])
+        self.assertEqual(creatable, [EventPage])

@@ -1,0 +1,120 @@
+"""The one FilterSet behind the listing page, the sessions API and the iCalendar feeds (SPEC §5)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import AreaFilter
+from institutions.models import InstitutionKind, InstitutionPage
+
+from .models import AudienceCode, Campaign, EventKind, EventPage, Session, Topic, local_midnight
+
+ISO_DATE = ["%Y-%m-%d"]
+TRUE_VALUES = {"1", "true", "on", "yes"}
+FALSE_VALUES = {"", "0", "false", "off", "no"}
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox whose submitted text the field reads, so that `free=0` means "not only free"."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
+class FlagField(forms.Field):
+    widget = FlagInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return None
+        raise forms.ValidationError(_("Use 1 or 0."), code="invalid")
+
+
+class FlagFilter(django_filters.Filter):
+    field_class = FlagField
+
+
+class SessionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    from_ = django_filters.DateFilter(
+        field_name="from",
+        method="starting_from",
+        label=_("From"),
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    to = django_filters.DateFilter(
+        method="starting_until",
+        label=_("To"),
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="event__kind",
+        choices=EventKind.choices,
+        label=_("Kind"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience = django_filters.MultipleChoiceFilter(
+        method="for_audiences",
+        choices=AudienceCode.choices,
+        label=_("For"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        method="about_topics", queryset=Topic.objects.all(), to_field_name="slug", label=_("Topic")
+    )
+    campaign = django_filters.ModelMultipleChoiceFilter(
+        method="in_campaigns", queryset=Campaign.objects.all(), to_field_name="slug", label=_("Campaign")
+    )
+    institution = django_filters.ModelMultipleChoiceFilter(
+        field_name="institution",
+        queryset=InstitutionPage.objects.all(),
+        to_field_name="code",
+        label=_("Institution"),
+        widget=forms.MultipleHiddenInput,
+    )
+    institution_kind = django_filters.MultipleChoiceFilter(
+        field_name="institution__kind",
+        choices=InstitutionKind.choices,
+        label=_("Place"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    area = AreaFilter(unit_path="institution__unit", label=_("Area"))
+    free = FlagFilter(field_name="event__is_free", label=_("Free only"))
+
+    class Meta:
+        model = Session
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # `from` is a Python keyword: the filter is `from_`, the parameter `from`.
+        self.filters["from"] = self.filters.pop("from_")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(event__in=EventPage.objects.matching(value))
+
+    def starting_from(self, queryset, name, value):
+        return queryset.filter(start__gte=local_midnight(value))
+
+    def starting_until(self, queryset, name, value):
+        return queryset.filter(start__lt=local_midnight(value, days_after=1))
+
+    def for_audiences(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(event__in=EventPage.objects.filter(audiences__code__in=value))
+
+    def about_topics(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(event__in=EventPage.objects.filter(topics__in=value))
+
+    def in_campaigns(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(event__campaign__in=value)

@@ -1,0 +1,158 @@
+"""iCalendar output (RFC 5545), built in one place for every feed and the event download.
+
+One VEVENT per event, with its rule, clipped to the feed's window so that a calendar program shows
+exactly the sessions the listing shows: DTSTART is the first occurrence of the rule in the window and
+UNTIL its last (the rule itself generated both, so the series is unchanged), cancelled sessions and
+dates off are EXDATEs, extra dates RDATEs, and moved sessions overrides with RECURRENCE-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
+from icalendar import Calendar, Event, vRecur
+
+from institutions.models import InstitutionPage
+
+from .models import EventDate, EventPage, Session, SessionStatus, Venue
+from .recurrence import parse_rule
+
+PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"
+# SEQUENCE is the time of the last publication, in seconds since this moment: it only grows.
+SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def plain_text(html: str) -> str:
+    """Rich text as plain text: paragraphs become blank lines, tags go, entities are decoded."""
+    import html as html_lib
+
+    text = html.replace("</p>", "\n\n").replace("<br/>", "\n").replace("<br>", "\n")
+    return normalize_newlines(html_lib.unescape(strip_tags(text))).strip()
+
+
+def ical_moment(moment: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
+    local = timezone.localtime(moment)
+    return local.date() if all_day else local
+
+
+def build_calendar(
+    name: str,
+    events: Iterable[EventPage],
+    sessions: Iterable[Session],
+    url_for,
+    stamp: dt.datetime,
+) -> Calendar:
+    """A calendar of `events`, each limited to its given `sessions` (all of them when unfiltered).
+
+    `url_for(event)` gives an event's absolute URL; `stamp` is DTSTAMP, fixed so output is stable.
+    """
+    calendar = Calendar.new(name=name, prodid=PRODID, uid=None)
+    calendar.add("X-WR-TIMEZONE", timezone.get_default_timezone_name())
+    by_event: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_event[session.event_id].append(session)
+    for event in events:
+        event_sessions = sorted(by_event.get(event.pk, []), key=lambda s: s.original_start)
+        if event_sessions:
+            for component in event_components(event, event_sessions, url_for(event), stamp):
+                calendar.add_component(component)
+    if "UID" in calendar:
+        del calendar["UID"]
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def event_components(event: EventPage, sessions: list[Session], url: str, stamp: dt.datetime) -> list[Event]:
+    all_day = event.all_day
+    duration = event.end - event.start
+    if all_day:
+        duration = dt.timedelta(
+            days=(timezone.localtime(event.end).date() - timezone.localtime(event.start).date()).days + 1
+        )
+    rule_sessions = [s for s in sessions if not s.is_extra] if event.rrule else []
+    anchor = (rule_sessions or sessions)[0]
+    first = anchor.original_start
+
+    main = base_event(event, url, stamp)
+    main.add("DTSTART", ical_moment(first, all_day))
+    main.add("DTEND", ical_moment(first + duration, all_day))
+
+    if rule_sessions:
+        rule = parse_rule(event.rrule)
+        rule.pop("COUNT", None)
+        last = rule_sessions[-1].original_start
+        rule["UNTIL"] = (
+            last.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            if not all_day
+            else (timezone.localtime(last).strftime("%Y%m%d"))
+        )
+        main.add("RRULE", vRecur.from_ical(";".join(f"{k}={v}" for k, v in rule.items())))
+        last_rule_start = last
+    else:
+        last_rule_start = first
+
+    extras = [s for s in sessions if s is not anchor and s not in rule_sessions]
+    if extras:
+        main.add("RDATE", [ical_moment(s.original_start, all_day) for s in extras])
+
+    first_local = timezone.localtime(first)
+    exdates = [s.original_start for s in sessions if s.status == SessionStatus.CANCELLED]
+    for date in event.dates.all():
+        if date.kind == EventDate.Kind.EXCLUDE:
+            moment = dt.datetime.combine(date.date, first_local.timetz())
+            if first <= moment <= last_rule_start:
+                exdates.append(moment)
+    only_one = len(sessions) == 1 and not rule_sessions[1:]
+    if only_one and sessions[0].status == SessionStatus.CANCELLED:
+        main.add("STATUS", "CANCELLED")
+    elif exdates:
+        main.add("EXDATE", [ical_moment(moment, all_day) for moment in sorted(exdates)])
+
+    components = [main]
+    for session in sessions:
+        if session.status != SessionStatus.MOVED:
+            continue
+        override = base_event(event, url, stamp)
+        override.add("RECURRENCE-ID", ical_moment(session.original_start, all_day))
+        override.add("DTSTART", ical_moment(session.start, all_day))
+        override.add("DTEND", ical_moment(session.end, all_day))
+        if session.note:
+            override["DESCRIPTION"] = f"{session.note}\n\n{override.get('DESCRIPTION', '')}".strip()
+        components.append(override)
+    return components
+
+
+def base_event(event: EventPage, url: str, stamp: dt.datetime) -> Event:
+    published = event.last_published_at or event.latest_revision_created_at or stamp
+    component = Event.new(
+        uid=event.uid,
+        stamp=stamp,
+        sequence=max(0, int((published - SEQUENCE_EPOCH).total_seconds())),
+        last_modified=published,
+        summary=event.title,
+        url=url,
+    )
+    description = plain_text(event.description)
+    extra = [text for text in [event.price if not event.is_free else "", event.registration] if text]
+    component.add("DESCRIPTION", "\n\n".join([part for part in [description, *extra, url] if part]))
+    institution = institution_of(event)
+    component.add("LOCATION", event.location_text(institution))
+    if event.venue == Venue.INSTITUTION and institution.latitude is not None:
+        component.add("GEO", (float(institution.latitude), float(institution.longitude)))
+    categories = [str(event.get_kind_display()), *(topic.name for topic in event.topics.all())]
+    component.add("CATEGORIES", categories)
+    return component
+
+
+def institution_of(event: EventPage) -> InstitutionPage:
+    """The event's institution: prefetched by the feed as `_institution`, looked up otherwise."""
+    institution = getattr(event, "_institution", None)
+    if institution is None:
+        institution = event.institution
+        event._institution = institution
+    return institution

@@ -1,0 +1,173 @@
+"""Expanding an event's schedule into occurrences and storing them as sessions.
+
+Sessions are materialised when an event is published or changed (signals in `signals.py`) and the
+horizon moves forward daily (`manage.py extend_sessions`). Nothing expands rules per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import EventDate, EventPage, Session, SessionStatus
+from .recurrence import parse_rule, until_day, until_value
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool
+    is_extra: bool = False
+    status: str = SessionStatus.SCHEDULED
+    note: str = ""
+
+
+def horizon(now: dt.datetime | None = None) -> dt.datetime:
+    """How far ahead sessions are stored (EVENTS_SESSION_HORIZON_DAYS, 18 months by default)."""
+    return (now or timezone.now()) + dt.timedelta(days=settings.EVENTS_SESSION_HORIZON_DAYS)
+
+
+def local_zone():
+    return timezone.get_default_timezone()
+
+
+def first_start_and_duration(event: EventPage) -> tuple[dt.datetime, dt.timedelta]:
+    """The first occurrence's start (local, aware) and every occurrence's length.
+
+    An all-day event runs from local midnight of its first day to midnight after its last day.
+    """
+    start = timezone.localtime(event.start, local_zone())
+    end = timezone.localtime(event.end, local_zone())
+    if event.all_day:
+        first_day, last_day = start.date(), max(end.date(), start.date())
+        start = dt.datetime.combine(first_day, dt.time.min, tzinfo=local_zone())
+        return start, dt.timedelta(days=(last_day - first_day).days + 1)
+    return start, max(end - start, dt.timedelta(0))
+
+
+def rule_starts(rule: str, dtstart: dt.datetime, until: dt.datetime) -> list[dt.datetime]:
+    """The starts a rule gives from `dtstart` up to `until`, in local time."""
+    parts = parse_rule(rule)
+    if "UNTIL" in parts:
+        # dateutil wants UNTIL in UTC when DTSTART carries a zone; a date-only UNTIL means that whole day.
+        day = until_day(parts["UNTIL"])
+        parts["UNTIL"] = until_value(day) if day else parts["UNTIL"]
+    text = ";".join(f"{key}={value}" for key, value in parts.items())
+    rule_set = rrulestr(text, dtstart=dtstart)
+    return [moment.astimezone(local_zone()) for moment in rule_set.between(dtstart, until, inc=True)]
+
+
+def occurrences(event: EventPage, until: dt.datetime | None = None) -> list[Occurrence]:
+    """Every occurrence of `event` from its first one up to `until` (the horizon by default)."""
+    until = until or horizon()
+    first, duration = first_start_and_duration(event)
+    starts = rule_starts(event.rrule, first, until) if event.rrule else [first]
+    if event.rrule and first not in starts and first <= until:
+        starts.insert(0, first)  # RFC 5545: DTSTART is always the first instance
+
+    dates = list(event.dates.all())
+    excluded = {d.date for d in dates if d.kind == EventDate.Kind.EXCLUDE}
+    extras = set()
+    for extra in (d.date for d in dates if d.kind == EventDate.Kind.EXTRA):
+        moment = dt.datetime.combine(extra, first.timetz())
+        if moment <= until and moment not in starts:
+            extras.add(moment)
+    all_starts = sorted({start for start in [*starts, *extras] if start.date() not in excluded})
+
+    changes = {change.original_date: change for change in event.changes.all()}
+    result = []
+    for start in all_starts:
+        base = {"original_start": start, "all_day": event.all_day, "is_extra": start in extras}
+        change = changes.get(start.date())
+        if change is None:
+            result.append(Occurrence(start=start, end=start + duration, **base))
+        elif change.cancelled:
+            result.append(
+                Occurrence(
+                    start=start,
+                    end=start + duration,
+                    status=SessionStatus.CANCELLED,
+                    note=change.note,
+                    **base,
+                )
+            )
+        else:
+            new_start = timezone.localtime(change.new_start, local_zone())
+            new_end = timezone.localtime(change.new_end, local_zone()) if change.new_end else None
+            result.append(
+                Occurrence(
+                    start=new_start,
+                    end=new_end or new_start + duration,
+                    status=SessionStatus.MOVED,
+                    note=change.note,
+                    **base,
+                )
+            )
+    return result
+
+
+@transaction.atomic
+def materialise_sessions(event: EventPage, until: dt.datetime | None = None) -> tuple[int, int, int]:
+    """Make the stored sessions of `event` match its schedule. Returns (created, updated, removed).
+
+    A session the schedule no longer has is deleted, unless something was recorded against it:
+    then it stays, marked as no longer scheduled, so no count is lost.
+    """
+    event = EventPage.objects.get(pk=event.pk)
+    institution_id = event.get_parent().pk
+    wanted = {occ.original_start: occ for occ in occurrences(event, until)}
+    existing = {s.original_start: s for s in Session.objects.select_for_update().filter(event=event)}
+
+    created, updated = [], []
+    for key, occ in wanted.items():
+        values = {
+            "start": occ.start,
+            "end": occ.end,
+            "all_day": occ.all_day,
+            "is_extra": occ.is_extra,
+            "status": occ.status,
+            "note": occ.note,
+            "in_schedule": True,
+            "institution_id": institution_id,
+        }
+        session = existing.pop(key, None)
+        if session is None:
+            created.append(Session(event=event, original_start=key, **values))
+        elif any(getattr(session, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(session, name, value)
+            updated.append(session)
+
+    # Sessions beyond `until` are left alone: a shorter horizon must not delete future sessions.
+    limit = until or horizon()
+    dropped = [s for key, s in existing.items() if key <= limit or not wanted]
+    kept = [s for s in dropped if s.has_records()]
+    for session in kept:
+        session.in_schedule = False
+    Session.objects.bulk_create(created)
+    Session.objects.bulk_update(
+        updated + kept,
+        ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution"],
+    )
+    removed = [s.pk for s in dropped if not s.has_records()]
+    Session.objects.filter(pk__in=removed).delete()
+    return len(created), len(updated), len(removed)
+
+
+@transaction.atomic
+def remove_sessions(event: EventPage) -> int:
+    """An unpublished or deleted event keeps only the sessions that have records."""
+    sessions = list(Session.objects.select_for_update().filter(event=event))
+    kept = [s for s in sessions if s.has_records()]
+    for session in kept:
+        session.in_schedule = False
+    Session.objects.bulk_update(kept, ["in_schedule"])
+    count, _ = Session.objects.filter(pk__in=[s.pk for s in sessions if not s.has_records()]).delete()
+    return count

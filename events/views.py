@@ -1,0 +1,243 @@
+"""The three renderings of one filtered query of sessions: HTML listing, JSON API, iCalendar feed."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+import hashlib
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from institutions.models import InstitutionPage
+from institutions.views import bad_request, positive_int
+
+from .filters import SessionFilter
+from .ical import build_calendar
+from .models import EventPage, Session, SessionStatus
+
+LISTING_PAGE_SIZE = 50
+API_DEFAULT_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+
+
+def query_without(request, *names: str) -> str:
+    """The request's query string without some parameters (for links that change only those)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def listing_context(page, request) -> dict:
+    """Context of the listing page: filtered sessions by day, or a month grid (`view=month`)."""
+    today = timezone.localdate()
+    data = request.GET.copy()
+    filterset = SessionFilter(data, queryset=Session.objects.for_listing())
+    filterset.is_valid()
+    sessions = filterset.qs.exclude(status=SessionStatus.CANCELLED)
+    chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
+    if not chosen_from and "from" not in filterset.form.errors:
+        sessions = sessions.filter(end__gt=timezone.now())  # by default, what has not ended yet
+    sessions = sessions.order_by("start", "pk")
+
+    view = "month" if request.GET.get("view") == "month" else "list"
+    context = {"filterset": filterset, "view": view, "today": today}
+    context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
+
+    if view == "month":
+        month = parse_month(request.GET.get("month")) or today.replace(day=1)
+        last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
+        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
+        by_day: dict[dt.date, list[Session]] = {}
+        for session in in_month.order_by("start", "pk"):
+            by_day.setdefault(timezone.localtime(session.start).date(), []).append(session)
+        weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        context.update(
+            month=month,
+            previous_month=(month - dt.timedelta(days=1)).replace(day=1),
+            next_month=last_day + dt.timedelta(days=1),
+            weeks=[[(day, by_day.get(day, []), day.month == month.month) for day in week] for week in weeks],
+            session_count=sum(len(day_sessions) for day_sessions in by_day.values()),
+        )
+        return context
+
+    paginator = Paginator(sessions, LISTING_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    days: OrderedDict[dt.date, list[Session]] = OrderedDict()
+    for session in page_obj.object_list:
+        days.setdefault(timezone.localtime(session.start).date(), []).append(session)
+    context.update(page_obj=page_obj, paginator=paginator, days=days)
+    return context
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def serialise_session(session: Session, request) -> dict:
+    event = session.event
+    return {
+        "event_uid": event.uid,
+        "title": event.title,
+        "start": timezone.localtime(session.start).isoformat(),
+        "end": timezone.localtime(session.end).isoformat(),
+        "all_day": session.all_day,
+        "status": session.status,
+        "kind": event.kind,
+        "audiences": [audience.code for audience in event.audiences.all()],
+        "topics": [topic.slug for topic in event.topics.all()],
+        "campaign": event.campaign.slug if event.campaign else None,
+        "is_free": event.is_free,
+        "institution_code": session.institution.code,
+        "institution_name": session.institution.title,
+        "unit_code": session.institution.unit.code,
+        "url": request.build_absolute_uri(event.get_url(request)),
+    }
+
+
+@require_GET
+def session_list(request):
+    """`GET /api/v1/sessions?<filters>`: `{"count", "next", "previous", "results"}` (SPEC §6)."""
+    page_size = positive_int(request.GET.get("page_size"), API_DEFAULT_PAGE_SIZE)
+    if page_size is None or page_size > API_MAX_PAGE_SIZE:
+        return bad_request(
+            {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": API_MAX_PAGE_SIZE}]}
+        )
+    page_number = positive_int(request.GET.get("page"), 1)
+    if page_number is None:
+        return bad_request({"page": [_("Give a whole number from 1.")]})
+    include_cancelled = request.GET.get("include_cancelled") in {"1", "true"}
+
+    filterset = SessionFilter(request.GET, queryset=Session.objects.for_listing())
+    if not filterset.is_valid():
+        return bad_request(filterset.errors.get_json_data())
+    sessions = filterset.qs
+    if not include_cancelled:
+        sessions = sessions.exclude(status=SessionStatus.CANCELLED)
+    sessions = (
+        sessions.select_related("event__campaign")
+        .prefetch_related("event__audiences", "event__topics")
+        .order_by("start", "pk")
+    )
+
+    paginator = Paginator(sessions, page_size)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        if paginator.count:
+            return bad_request({"page": [_("There are only %(n)d pages.") % {"n": paginator.num_pages}]})
+        page = paginator.page(1)
+
+    def page_link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": page_link(page.next_page_number()) if page.has_next() else None,
+            "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialise_session(session, request) for session in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def feed_window(filterset: SessionFilter) -> tuple[dt.date, dt.date]:
+    """The feed's days: `from`/`to` when given, else 30 days back to 12 months ahead."""
+    today = timezone.localdate()
+    cleaned = filterset.form.cleaned_data
+    first = cleaned.get("from") or today - dt.timedelta(days=settings.EVENTS_FEED_DAYS_BACK)
+    last = cleaned.get("to") or today + dt.timedelta(days=settings.EVENTS_FEED_DAYS_AHEAD)
+    return first, last
+
+
+def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
+    """A filtered feed: the events with a matching session in the window, limited to the window."""
+    filterset = SessionFilter(request.GET, queryset=sessions_queryset)
+    if not filterset.is_valid():
+        errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items())
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    first, last = feed_window(filterset)
+    if last < first:
+        return HttpResponse(_("“to” is before “from”."), status=400, content_type="text/plain; charset=utf-8")
+
+    matching = filterset.qs.between(first, last)
+    event_ids = set(matching.values_list("event_id", flat=True))
+    events = list(
+        EventPage.objects.filter(pk__in=event_ids).prefetch_related("topics", "dates").order_by("pk")
+    )
+    sessions = list(Session.objects.filter(event_id__in=event_ids, in_schedule=True).between(first, last))
+    attach_institutions(events, sessions)
+
+    stamp = max((event.last_published_at for event in events if event.last_published_at), default=None)
+    stamp = stamp or dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    calendar = build_calendar(
+        name, events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), stamp
+    )
+    body = calendar.to_ical()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    conditional = get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
+    if conditional is not None:
+        return conditional
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stamp.timestamp())
+    response["Content-Disposition"] = 'inline; filename="lich.ics"'
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_GET
+def events_feed(request):
+    return ical_response(request, _("Hà Tĩnh lifelong learning"), Session.objects.for_listing())
+
+
+@require_GET
+def institution_feed(request, code: str):
+    institution = get_object_or_404(InstitutionPage.objects.live(), code=code)
+    return ical_response(
+        request, institution.title, Session.objects.for_listing().filter(institution=institution)
+    )
+
+
+@require_GET
+def event_feed(request, pk: int):
+    """`/feeds/events/<id>.ics`: every stored session of one event, for "add to calendar"."""
+    event = get_object_or_404(EventPage.objects.live(), pk=pk)
+    sessions = list(Session.objects.filter(event=event, in_schedule=True))
+    event._institution = event.institution
+    stamp = event.last_published_at or timezone.now()
+    calendar = build_calendar(
+        event.title, [event], sessions, lambda e: request.build_absolute_uri(e.get_url(request)), stamp
+    )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def subscribe_links(request, query: str) -> dict:
+    path = f"/feeds/events.ics?{query}" if query else "/feeds/events.ics"
+    absolute = request.build_absolute_uri(path)
+    return {"webcal": "webcal://" + absolute.split("://", 1)[1], "download": absolute}
+
+
+def attach_institutions(events: list[EventPage], sessions: list[Session]) -> None:
+    """Give each event its institution in one query (the feed's LOCATION and GEO need it)."""
+    institution_of_event = {session.event_id: session.institution_id for session in sessions}
+    institutions = InstitutionPage.objects.in_bulk(set(institution_of_event.values()))
+    for event in events:
+        event._institution = institutions.get(institution_of_event.get(event.pk))
