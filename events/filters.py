@@ -71,7 +71,7 @@ class SessionFilter(django_filters.FilterSet):
         method="in_campaigns", queryset=Campaign.objects.all(), to_field_name="slug", label=_("Campaign")
     )
     institution = django_filters.ModelMultipleChoiceFilter(
-        field_name="institution",
+        field_name="institution__code",
         queryset=InstitutionPage.objects.all(),
         to_field_name="code",
         label=_("Institution"),

@@ -5,7 +5,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from events.models import EventIndexPage
+import datetime as dt
+
+from django.utils import timezone
+
+from events.models import Campaign, EventIndexPage, Session, SessionStatus
 from institutions.models import InstitutionIndexPage, InstitutionPage
 
 __all__ = ["HomePage"]
@@ -26,9 +30,19 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        week_end = today + dt.timedelta(days=6 - today.weekday())
         context.update(
             directory=InstitutionIndexPage.objects.live().first(),
             calendar=EventIndexPage.objects.live().first(),
             institution_count=InstitutionPage.objects.live().count(),
+            this_week=list(
+                Session.objects.for_listing()
+                .exclude(status=SessionStatus.CANCELLED)
+                .between(today, week_end)
+                .upcoming()[:8]
+            ),
+            week_end=week_end,
+            campaigns=list(Campaign.objects.running_on(today)),
         )
         return context

@@ -1,0 +1,213 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events.models import Audience, Campaign, Topic
+from institutions.models import AdministrativeUnit
+from tests.institutions.factories import InstitutionPageFactory
+
+from .conftest import publish
+from .factories import HANOI, EventPageFactory
+
+pytestmark = pytest.mark.django_db
+LISTING = "/lich-hoat-dong/"
+
+
+def titles(response):
+    return [s.event.title for day in response.context["days"].values() for s in day]
+
+
+@pytest.fixture
+def programme(frozen_now):
+    """Clubs and classes in Can Lộc and Tiên Điền in December 2026."""
+    can_loc = InstitutionPageFactory(
+        title="Thư viện huyện Can Lộc", code="TV-CL", unit=AdministrativeUnit.objects.for_code("443")
+    )
+    tien_dien = InstitutionPageFactory(
+        title="Khu lưu niệm Nguyễn Du",
+        code="BT-ND",
+        kind="museum",
+        unit=AdministrativeUnit.objects.for_code("18373"),
+    )
+    older = Audience.objects.get(code="older_people")
+    reading = Topic.objects.get(slug="van-hoa-doc")
+    club = EventPageFactory(
+        parent=can_loc,
+        title="CLB thơ người cao tuổi",
+        kind="club",
+        start=dt.datetime(2026, 12, 2, 15, 0, tzinfo=HANOI),
+        end=dt.datetime(2026, 12, 2, 17, 0, tzinfo=HANOI),
+        rrule="FREQ=WEEKLY;COUNT=4",
+    )
+    club.audiences.set([older])
+    club.topics.set([reading])
+    paid = EventPageFactory(
+        parent=tien_dien,
+        title="Lớp thư pháp",
+        kind="class",
+        is_free=False,
+        price="50.000 đ",
+        start=dt.datetime(2026, 12, 3, 8, 0, tzinfo=HANOI),
+        end=dt.datetime(2026, 12, 3, 10, 0, tzinfo=HANOI),
+    )
+    paid.campaign = Campaign.objects.get(slug="ngay-di-san-2026")
+    return {"club": publish(club), "paid": publish(paid), "can_loc": can_loc, "tien_dien": tien_dien}
+
+
+def test_listing_groups_coming_sessions_by_day(client, programme):
+    response = client.get(LISTING)
+    assert response.status_code == 200
+    days = list(response.context["days"])
+    assert days[:2] == [dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
+    assert "Thứ Tư, 02/12/2026" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"kind": "club"}, {"CLB thơ người cao tuổi"}),
+        ({"kind": ["club", "class"]}, {"CLB thơ người cao tuổi", "Lớp thư pháp"}),
+        ({"audience": "older_people"}, {"CLB thơ người cao tuổi"}),
+        ({"topic": "van-hoa-doc"}, {"CLB thơ người cao tuổi"}),
+        ({"campaign": "ngay-di-san-2026"}, {"Lớp thư pháp"}),
+        ({"institution": "BT-ND"}, {"Lớp thư pháp"}),
+        ({"institution_kind": "museum"}, {"Lớp thư pháp"}),
+        ({"area": "443"}, {"CLB thơ người cao tuổi"}),
+        ({"free": "1"}, {"CLB thơ người cao tuổi"}),
+        ({"free": "0"}, {"CLB thơ người cao tuổi", "Lớp thư pháp"}),
+        ({"q": "thu phap"}, {"Lớp thư pháp"}),
+        ({"from": "2026-12-03", "to": "2026-12-03"}, {"Lớp thư pháp"}),
+    ],
+)
+def test_each_filter(client, programme, params, expected):
+    assert set(titles(client.get(LISTING, params))) == expected
+
+
+def test_clubs_for_older_people_in_can_loc_next_month(client, programme):
+    params = {
+        "kind": "club",
+        "audience": "older_people",
+        "area": "443",
+        "from": "2026-12-01",
+        "to": "2026-12-31",
+    }
+    response = client.get(LISTING, params)
+    assert len(titles(response)) == 4
+    content = response.content.decode()
+    assert "webcal://testserver/feeds/events.ics?kind=club&amp;audience=older_people" in content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "party"},
+        {"from": "2026-02-30"},
+        {"area": "1"},
+        {"free": "maybe"},
+        {"page": "x"},
+        {"audience": "cats"},
+    ],
+)
+def test_bad_values_are_explained_not_an_error(client, programme, params):
+    response = client.get(LISTING, params)
+    assert response.status_code == 200
+
+
+def test_month_view_shows_a_grid(client, programme):
+    response = client.get(LISTING, {"view": "month", "month": "2026-12"})
+    assert response.status_code == 200
+    assert response.context["session_count"] == 5
+    assert "12/2026" in response.content.decode()
+
+
+def test_month_view_ignores_a_bad_month(client, programme):
+    assert client.get(LISTING, {"view": "month", "month": "2026-99"}).status_code == 200
+
+
+def test_empty_listing_says_so(client, frozen_now):
+    content = client.get(LISTING, {"kind": "sport"}).content.decode()
+    assert "Không có hoạt động nào phù hợp" in content or "Nothing matches" in content
+
+
+def test_listing_works_without_javascript(client, programme):
+    content = client.get(LISTING).content.decode()
+    assert "<script" not in content
+    assert '<form class="filters" method="get"' in content
+
+
+def test_listing_in_english(client, programme):
+    response = client.get("/en" + LISTING)
+    assert response.status_code == 200
+    assert "Subscribe to these results" in response.content.decode()
+
+
+def test_listing_queries_do_not_grow_with_results(client, programme, django_assert_max_num_queries):
+    client.get(LISTING)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LISTING)
+    for number in range(10):
+        publish(EventPageFactory(parent=programme["can_loc"], title=f"Sự kiện {number}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(LISTING)
+
+
+API = reverse("events:api-sessions")
+
+
+def test_api_lists_sessions_with_their_event_and_place(client, programme):
+    data = client.get(API, {"kind": "club"}).json()
+    assert data["count"] == 4
+    first = data["results"][0]
+    assert first["title"] == "CLB thơ người cao tuổi"
+    assert first["start"] == "2026-12-02T15:00:00+07:00"
+    assert first["institution_code"] == "TV-CL"
+    assert first["unit_code"] == "443"
+    assert first["audiences"] == ["older_people"]
+    assert first["topics"] == ["van-hoa-doc"]
+    assert first["event_uid"] == programme["club"].uid
+    for key in ("end", "all_day", "status", "kind", "institution_name", "url"):
+        assert key in first
+
+
+def test_api_leaves_out_cancelled_sessions_unless_asked(client, frozen_now):
+    from events.models import SessionChange
+
+    event = EventPageFactory(rrule="FREQ=DAILY;COUNT=3")
+    event.changes.add(SessionChange(original_date=dt.date(2026, 12, 2), cancelled=True))
+    publish(event)
+    assert client.get(API).json()["count"] == 2
+    data = client.get(API, {"include_cancelled": "1"}).json()
+    assert [r["status"] for r in data["results"]] == ["scheduled", "cancelled", "scheduled"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"page_size": "501"}, {"page_size": "0"}, {"page": "abc"}, {"kind": "x"}, {"from": "x"}]
+)
+def test_api_bad_parameters_get_400(client, db, params):
+    response = client.get(API, params)
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_api_queries_do_not_grow_with_results(client, programme, django_assert_max_num_queries):
+    client.get(API)
+    with CaptureQueriesContext(connection) as few:
+        client.get(API)
+    for number in range(10):
+        publish(EventPageFactory(parent=programme["tien_dien"], title=f"Sự kiện {number}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(API, {"page_size": 500}).json()["count"] > 10
+
+
+def test_feed_queries_do_not_grow_with_results(client, programme, django_assert_max_num_queries):
+    feed = reverse("events:feed")
+    client.get(feed)
+    with CaptureQueriesContext(connection) as few:
+        client.get(feed)
+    for number in range(10):
+        publish(EventPageFactory(parent=programme["tien_dien"], title=f"Sự kiện {number}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(feed)
