@@ -1,13 +1,12 @@
 """The home page: the site's root, with entries to the directory and the calendar."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-
-import datetime as dt
-
-from django.utils import timezone
 
 from events.models import Campaign, EventIndexPage, Session, SessionStatus
 from institutions.models import InstitutionIndexPage, InstitutionPage
