@@ -93,7 +93,7 @@ class SessionFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         # `from` is a Python keyword: the filter is `from_`, the parameter `from`.
-        self.filters["from"] = self.filters.pop("from_")
+        self.filters = {("from" if name == "from_" else name): f for name, f in self.filters.items()}
 
     def search(self, queryset, name, value):
         return queryset.filter(event__in=EventPage.objects.matching(value))
