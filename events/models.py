@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import uuid
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -244,7 +245,12 @@ class EventPage(Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("kind"), FieldPanel("audiences"), FieldPanel("topics"), FieldPanel("campaign")],
+            [
+                FieldPanel("kind"),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("campaign"),
+            ],
             heading=_("What"),
         ),
         MultiFieldPanel(
@@ -430,6 +436,14 @@ class SessionQuerySet(models.QuerySet):
     def between(self, first_day: dt.date, last_day: dt.date) -> SessionQuerySet:
         """Sessions starting on any day from `first_day` to `last_day` inclusive (local days)."""
         return self.filter(start__gte=local_midnight(first_day), start__lt=local_midnight(last_day, 1))
+
+    def touching(self, first_day: dt.date, last_day: dt.date) -> SessionQuerySet:
+        """Sessions starting in the days, or scheduled in them before being moved out."""
+        first, after = local_midnight(first_day), local_midnight(last_day, 1)
+        return self.filter(
+            models.Q(start__gte=first, start__lt=after)
+            | models.Q(original_start__gte=first, original_start__lt=after)
+        )
 
 
 def local_midnight(day: dt.date, days_after: int = 0) -> dt.datetime:

@@ -180,7 +180,8 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
     events = list(
         EventPage.objects.filter(pk__in=event_ids).prefetch_related("topics", "dates").order_by("pk")
     )
-    sessions = list(Session.objects.filter(event_id__in=event_ids, in_schedule=True).between(first, last))
+    # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
+    sessions = list(Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(first, last))
     attach_institutions(events, sessions)
 
     stamp = max((event.last_published_at for event in events if event.last_published_at), default=None)

@@ -1,6 +1,8 @@
 import datetime as dt
 
+import icalendar
 import pytest
+import recurring_ical_events
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
@@ -72,6 +74,20 @@ def test_an_editor_creates_a_weekly_class_with_a_week_off_and_a_moved_session(ad
     days = [s.start.astimezone(HANOI).day for s in sessions]
     assert days == [1, 3, 16, 17, 22, 24, 29, 31]
     assert sessions.get(status=SessionStatus.MOVED).note == "Đổi phòng"
+
+    # The listing, the API and the feed agree.
+    window = {"from": "2026-12-01", "to": "2026-12-31"}
+    listing = admin_client.get("/lich-hoat-dong/", window)
+    listed = [(s.start, s.end) for day in listing.context["days"].values() for s in day]
+    api = admin_client.get(reverse("events:api-sessions"), window).json()["results"]
+    from_api = [(dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])) for r in api]
+    calendar = icalendar.Calendar.from_ical(admin_client.get(reverse("events:feed"), window).content)
+    from_feed = sorted(
+        (o.start, o.end)
+        for o in recurring_ical_events.of(calendar).between(dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+    )
+    assert listed == from_api == from_feed
+    assert len(listed) == 8
 
 
 def test_the_first_session_must_fall_on_a_chosen_day(admin_client, frozen_now):

@@ -1,6 +1,8 @@
 import datetime as dt
 
+import icalendar
 import pytest
+import recurring_ical_events
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -98,6 +100,14 @@ def test_clubs_for_older_people_in_can_loc_next_month(client, programme):
     assert len(titles(response)) == 4
     content = response.content.decode()
     assert "webcal://testserver/feeds/events.ics?kind=club&amp;audience=older_people" in content
+    # Subscribing to that link gives the same sessions as the page.
+    feed_url = response.context["download"].replace("http://testserver", "")
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url).content)
+    in_calendar = sorted(
+        o.start for o in recurring_ical_events.of(calendar).between(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
+    )
+    on_page = [s.start for day in response.context["days"].values() for s in day]
+    assert in_calendar == on_page
 
 
 @pytest.mark.parametrize(
