@@ -357,13 +357,9 @@ class EventImporter(Importer):
 
     @staticmethod
     def free_slug(institution: InstitutionPage, title: str) -> str:
-        base = slugify(anyascii(title))[:180] or "su-kien"
-        slug, number = base, 1
         siblings = institution.get_children()
-        while siblings.filter(slug=slug).exists():
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
+        base = slugify(anyascii(title))[:180] or "su-kien"
+        return unique_slug(base, lambda slug: siblings.filter(slug=slug).exists())
 
 
 def topic_named(name: str) -> Topic:
@@ -371,11 +367,18 @@ def topic_named(name: str) -> Topic:
     if topic:
         return topic
     base = slugify(anyascii(name))[:90] or "chu-de"
+    return Topic.objects.create(
+        name=name, slug=unique_slug(base, lambda slug: Topic.objects.filter(slug=slug).exists())
+    )
+
+
+def unique_slug(base: str, taken) -> str:
+    """`base`, or `base-2`, `base-3`… whichever `taken(slug)` says is free."""
     slug, number = base, 1
-    while Topic.objects.filter(slug=slug).exists():
+    while taken(slug):
         number += 1
         slug = f"{base}-{number}"
-    return Topic.objects.create(name=name, slug=slug)
+    return slug
 
 
 def categories(component) -> list[str]:

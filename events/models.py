@@ -18,7 +18,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from institutions.models import InstitutionPage, fold_text
+from institutions.models import InstitutionPage, fold_text, refresh_search_text
 
 from .recurrence import EventPageForm
 
@@ -296,10 +296,7 @@ class EventPage(Page):
             raise ValidationError({"online_url": _("Give the link.")})
 
     def save(self, *args, **kwargs):
-        self.search_text = fold_text(self.title)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        refresh_search_text(self, self.title, kwargs)
         return super().save(*args, **kwargs)
 
     @property

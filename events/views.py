@@ -8,8 +8,8 @@ import hashlib
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutions.models import InstitutionPage
-from institutions.views import bad_request, positive_int
+from institutions.views import paginated_json
 
 from .filters import SessionFilter
 from .ical import build_calendar
@@ -107,52 +107,33 @@ def serialise_session(session: Session, request) -> dict:
     }
 
 
+class SessionApiFilter(SessionFilter):
+    """The listing's filters, with cancelled sessions left out unless `include_cancelled=1`."""
+
+    @property
+    def qs(self):
+        sessions = super().qs
+        if self.data.get("include_cancelled") not in {"1", "true"}:
+            sessions = sessions.exclude(status=SessionStatus.CANCELLED)
+        return sessions
+
+
 @require_GET
 def session_list(request):
     """`GET /api/v1/sessions?<filters>`: `{"count", "next", "previous", "results"}` (SPEC §6)."""
-    page_size = positive_int(request.GET.get("page_size"), API_DEFAULT_PAGE_SIZE)
-    if page_size is None or page_size > API_MAX_PAGE_SIZE:
-        return bad_request(
-            {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": API_MAX_PAGE_SIZE}]}
-        )
-    page_number = positive_int(request.GET.get("page"), 1)
-    if page_number is None:
-        return bad_request({"page": [_("Give a whole number from 1.")]})
-    include_cancelled = request.GET.get("include_cancelled") in {"1", "true"}
-
-    filterset = SessionFilter(request.GET, queryset=Session.objects.for_listing())
-    if not filterset.is_valid():
-        return bad_request(filterset.errors.get_json_data())
-    sessions = filterset.qs
-    if not include_cancelled:
-        sessions = sessions.exclude(status=SessionStatus.CANCELLED)
-    sessions = (
-        sessions.select_related("event__campaign")
+    queryset = (
+        Session.objects.for_listing()
+        .select_related("event__campaign")
         .prefetch_related("event__audiences", "event__topics")
         .order_by("start", "pk")
     )
-
-    paginator = Paginator(sessions, page_size)
-    try:
-        page = paginator.page(page_number)
-    except EmptyPage:
-        if paginator.count:
-            return bad_request({"page": [_("There are only %(n)d pages.") % {"n": paginator.num_pages}]})
-        page = paginator.page(1)
-
-    def page_link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return JsonResponse(
-        {
-            "count": paginator.count,
-            "next": page_link(page.next_page_number()) if page.has_next() else None,
-            "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialise_session(session, request) for session in page.object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return paginated_json(
+        request,
+        SessionApiFilter,
+        queryset,
+        serialise_session,
+        default_size=API_DEFAULT_PAGE_SIZE,
+        max_size=API_MAX_PAGE_SIZE,
     )
 
 

@@ -350,10 +350,7 @@ class InstitutionPage(Page):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
 
     def save(self, *args, **kwargs):
-        self.search_text = fold_text(" ".join([self.title, self.address, self.code]))
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        refresh_search_text(self, " ".join([self.title, self.address, self.code]), kwargs)
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -512,6 +509,14 @@ class Closure(Orderable):
 def fold_text(text: str) -> str:
     """Lower case without diacritics: "Thư viện Đồng Lộc" -> "thu vien dong loc"."""
     return anyascii(text).lower()
+
+
+def refresh_search_text(instance: models.Model, text: str, save_kwargs: dict) -> None:
+    """Set `search_text` before a save, also when the save names its `update_fields`."""
+    instance.search_text = fold_text(text)
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "search_text" not in update_fields:
+        save_kwargs["update_fields"] = [*update_fields, "search_text"]
 
 
 class ServiceRecord(models.Model):

@@ -49,19 +49,18 @@ def serialise(institution: InstitutionPage, request) -> dict:
     }
 
 
-@require_GET
-def institution_list(request):
-    page_size = positive_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE)
-    if page_size is None or page_size > MAX_PAGE_SIZE:
-        return bad_request(
-            {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
-        )
+def paginated_json(request, filterset_class, queryset, serialise, *, default_size: int, max_size: int):
+    """`{"count", "next", "previous", "results"}` of a filtered queryset, or 400 with the reasons.
+
+    The JSON APIs share this: `page` and `page_size` checked, the filters validated, links absolute.
+    """
+    page_size = positive_int(request.GET.get("page_size"), default_size)
+    if page_size is None or page_size > max_size:
+        return bad_request({"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": max_size}]})
     page_number = positive_int(request.GET.get("page"), 1)
     if page_number is None:
         return bad_request({"page": [_("Give a whole number from 1.")]})
-
-    queryset = InstitutionPage.objects.live().select_related("unit").order_by("title", "pk")
-    filterset = InstitutionFilter(request.GET, queryset=queryset)
+    filterset = filterset_class(request.GET, queryset=queryset)
     if not filterset.is_valid():
         return bad_request(filterset.errors.get_json_data())
 
@@ -83,7 +82,20 @@ def institution_list(request):
             "count": paginator.count,
             "next": page_link(page.next_page_number()) if page.has_next() else None,
             "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialise(institution, request) for institution in page.object_list],
+            "results": [serialise(item, request) for item in page.object_list],
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def institution_list(request):
+    queryset = InstitutionPage.objects.live().select_related("unit").order_by("title", "pk")
+    return paginated_json(
+        request,
+        InstitutionFilter,
+        queryset,
+        serialise,
+        default_size=DEFAULT_PAGE_SIZE,
+        max_size=MAX_PAGE_SIZE,
     )
