@@ -181,3 +181,24 @@ def test_a_stored_rule_fills_the_form(rule, initial):
 )
 def test_nth_weekday(day, expected):
     assert nth_weekday(day) == expected
+
+
+def test_the_edit_form_shows_the_stored_schedule(admin_client, weekly_class):
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[weekly_class.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["repeat"] == "WEEKLY"
+    assert form.initial["weekdays"] == ["TU", "TH"]
+    assert form.initial["until"] == dt.date(2026, 12, 31)
+    content = response.content.decode()
+    assert "Ngày nghỉ và ngày học thêm" in content
+    assert "Buổi dời lịch hoặc hủy" in content
+
+
+def test_the_add_form_opens_under_an_institution(admin_client, frozen_now):
+    institution = InstitutionPageFactory()
+    response = admin_client.get(
+        reverse("wagtailadmin_pages:add", args=["events", "eventpage", institution.pk])
+    )
+    assert response.status_code == 200
+    assert "Lặp lại" in response.content.decode()
