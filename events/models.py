@@ -7,6 +7,7 @@ import json
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,7 @@ from institutions.models import InstitutionPage, fold_text, refresh_search_text
 from .recurrence import EventPageForm
 
 __all__ = [
+    "Attendance",
     "Audience",
     "Campaign",
     "EventDate",
@@ -488,5 +490,40 @@ class Session(models.Model):
         return self.status == SessionStatus.CANCELLED
 
     def has_records(self) -> bool:
-        """Whether something was recorded against this session (attendance arrives later)."""
-        return False
+        """Whether attendance was recorded for this session (then it is never deleted)."""
+        return Attendance.objects.filter(session=self).exists()
+
+
+class Attendance(models.Model):
+    """The headcount of one session; editing replaces it, and every change is in the admin's history."""
+
+    session = models.OneToOneField(
+        Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    attendees = models.PositiveIntegerField(_("attendees"))
+    children = models.PositiveIntegerField(_("children"), null=True, blank=True)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    disabled = models.PositiveIntegerField(_("people with disabilities"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.attendees}"
+
+    def clean(self):
+        for name in ("children", "women", "disabled"):
+            part = getattr(self, name)
+            if part is not None and self.attendees is not None and part > self.attendees:
+                raise ValidationError({name: _("A part cannot be larger than the headcount.")})

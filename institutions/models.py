@@ -24,6 +24,7 @@ from wagtail.search import index
 
 __all__ = [
     "AdministrativeUnit",
+    "VisitCount",
     "Closure",
     "InstitutionIndexPage",
     "InstitutionPage",
@@ -573,3 +574,74 @@ def units_for_choices(units: Iterable[AdministrativeUnit]) -> list:
         choice = (unit.area_value(code_counts[unit.code] > 1), str(unit))
         (current if unit.is_valid_on(today) else former).append(choice)
     return [(_("Current units"), current), (_("Before 1 July 2025"), former)]
+
+
+class VisitPurpose(models.TextChoices):
+    LEARNING = "learning", _("Learning (study, research, reading, information)")
+    OTHER = "other", _("Other")
+
+
+class VisitChannel(models.TextChoices):
+    ONSITE = "onsite", _("On site")
+    VIRTUAL = "virtual", _("Virtual")
+    OUTREACH = "outreach", _("Outreach")
+
+
+class VisitPeriod(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+
+
+class VisitCountQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> VisitCountQuerySet:
+        return self.filter(date__year=year)
+
+
+class VisitCount(models.Model):
+    """Door counts (ISO 2789 / TCVN 12843:2019): a person entering is a visit; twice is two visits."""
+
+    institution = models.ForeignKey(
+        InstitutionPage, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="visit_counts"
+    )
+    period = models.CharField(_("period"), max_length=5, choices=VisitPeriod.choices, default=VisitPeriod.DAY)
+    date = models.DateField(
+        _("date"), help_text=_("The day, or the first day of the month for a monthly count.")
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=VisitPurpose.choices)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=VisitChannel.choices, default=VisitChannel.ONSITE
+    )
+    visits = models.PositiveIntegerField(_("visits"))
+
+    objects = VisitCountQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("institution"),
+        FieldRowPanel([FieldPanel("period"), FieldPanel("date")]),
+        FieldRowPanel([FieldPanel("purpose"), FieldPanel("channel")]),
+        FieldPanel("visits"),
+    ]
+
+    class Meta:
+        verbose_name = _("visit count")
+        verbose_name_plural = _("visit counts")
+        ordering = ["-date", "institution__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "period", "date", "purpose", "channel"],
+                name="one_visit_count_per_slot",
+            )
+        ]
+        indexes = [models.Index(fields=["date", "institution"], name="visit_date_institution")]
+
+    def __str__(self) -> str:
+        when = (
+            self.date.strftime("%m/%Y")
+            if self.period == VisitPeriod.MONTH
+            else self.date.strftime("%d/%m/%Y")
+        )
+        return f"{self.institution} – {when}: {self.visits}"
+
+    def clean(self):
+        if self.period == VisitPeriod.MONTH and self.date and self.date.day != 1:
+            self.date = self.date.replace(day=1)

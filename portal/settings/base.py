@@ -167,3 +167,7 @@ EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", 
 # Feeds default to this window around today.
 EVENTS_FEED_DAYS_BACK = 30
 EVENTS_FEED_DAYS_AHEAD = 365
+# Indicators (SPEC §4): sessions a class, club or interest group must hold in a year to count as regular,
+# and the base year of average growth (None: the first year with data).
+INDICATORS_REGULAR_SESSIONS = 10
+INDICATORS_BASE_YEAR = None

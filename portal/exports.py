@@ -1,0 +1,87 @@
+"""Indicator tables as CSV (UTF-8 with BOM, safe to open in Excel) and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .indicators import IndicatorValue
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str | int | float:
+    """A cell as text; text starting like a formula is prefixed with ' so a spreadsheet shows it as text."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def header() -> list[str]:
+    return [
+        _("Indicator"),
+        _("Group"),
+        _("Year"),
+        _("Area"),
+        _("Value"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Growth over the year before (%)"),
+        _("Average yearly growth (%)"),
+        _("Target"),
+        _("Target 2025"),
+        _("Target 2030"),
+        _("On track"),
+    ]
+
+
+def row_cells(row: IndicatorValue, area_name: str) -> list:
+    on_track = {True: _("yes"), False: _("no"), None: ""}[row.on_track]
+    return [
+        row.label,
+        row.group_label,
+        row.year,
+        area_name,
+        row.value,
+        row.numerator,
+        row.denominator,
+        row.growth,
+        row.average_growth,
+        row.target,
+        row.target_2025,
+        row.target_2030,
+        on_track,
+    ]
+
+
+def to_csv(rows: list[IndicatorValue], area_name: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(cell) for cell in header()])
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row_cells(row, area_name)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[IndicatorValue], area_name: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Indicators")[:31]
+    sheet.append(header())
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row_cells(row, area_name)])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    sheet.column_dimensions["A"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+"""The plan's indicators (SPEC §4), computed by database aggregation.
+
+For year Y an institution is *active* if it opened on or before 31/12/Y (or has no opening date) and
+closed on or after 1/1/Y (or is open). A *held session* is a session in Y, not cancelled, of a published
+event. Percentages count active institutions of a group; counts add learning visits and attendance at held
+sessions. Nothing here loops over attendance or visit rows: every number is one aggregate query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Attendance, EventKind, Session, SessionStatus, local_midnight
+from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount, VisitPurpose
+
+from .models import Target
+
+GROUPS: dict[str, Q] = {
+    "library_district_public": Q(kind="library", level="district", sector="public"),
+    "library_commune_public": Q(kind="library", level="commune", sector="public"),
+    "library_armed_forces": Q(kind="library", sector="armed_forces"),
+    "library_education": Q(kind="library", sector="education"),
+    "culture_district": Q(kind="cultural_centre", level="district"),
+    "culture_commune_village": Q(kind="cultural_centre", level__in=["commune", "village"]),
+    "library_all": Q(kind="library"),
+    "museum_all": Q(kind="museum"),
+}
+LIBRARY_GROUPS = [
+    "library_district_public",
+    "library_commune_public",
+    "library_armed_forces",
+    "library_education",
+]
+
+# (indicator, group, kind of value) in the order of the plan.
+INDICATORS: list[tuple[str, str, str]] = [
+    *[("lifelong_learning_services", group, "percent") for group in LIBRARY_GROUPS],
+    *[("digital_transformation", group, "percent") for group in LIBRARY_GROUPS],
+    ("age_group_activities", "culture_district", "percent"),
+    ("regular_clubs_classes", "culture_commune_village", "percent"),
+    ("library_learning_uses", "library_all", "count"),
+    ("museum_study_visits", "museum_all", "count"),
+]
+
+LABELS = {
+    "lifelong_learning_services": _("Libraries offering lifelong-learning services"),
+    "digital_transformation": _("Libraries applying digital transformation"),
+    "age_group_activities": _("District culture centres with activities for age groups"),
+    "regular_clubs_classes": _("Commune and village culture houses with regular clubs and classes"),
+    "library_learning_uses": _("Library uses for learning"),
+    "museum_study_visits": _("Museum visits for study"),
+}
+GROUP_LABELS = {
+    "library_district_public": _("District public libraries"),
+    "library_commune_public": _("Commune public libraries"),
+    "library_armed_forces": _("Armed forces libraries"),
+    "library_education": _("School and college libraries"),
+    "culture_district": _("District culture centres"),
+    "culture_commune_village": _("Commune and village culture houses"),
+    "library_all": _("All libraries"),
+    "museum_all": _("All museums"),
+}
+
+
+@dataclass
+class IndicatorValue:
+    indicator: str
+    group: str
+    year: int
+    area: str | None
+    kind: str  # "percent" or "count"
+    value: Decimal | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    growth: Decimal | None = None  # percent over Y-1 (counts)
+    average_growth: Decimal | None = None  # average yearly growth since the base year (counts)
+    base_year: int | None = None
+    target: Decimal | None = None
+    target_2025: Decimal | None = None
+    target_2030: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.indicator])
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUP_LABELS[self.group])
+
+    @property
+    def measured(self) -> Decimal | None:
+        """What the target is compared with: the percent, or for counts the average growth."""
+        return self.value if self.kind == "percent" else self.average_growth
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.measured is None or self.target is None:
+            return None
+        return self.measured >= self.target
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, Decimal):
+                data[key] = float(value)
+        if self.kind == "percent":
+            for key in ("growth", "average_growth", "base_year"):
+                data.pop(key)
+        else:
+            for key in ("numerator", "denominator"):
+                data.pop(key)
+        data["on_track"] = self.on_track
+        return data
+
+
+def one_decimal(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
+    return local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1))
+
+
+def held_sessions(year: int):
+    """Sessions in `year`, not cancelled, of a published event."""
+    first, after = year_range(year)
+    return Session.objects.filter(start__gte=first, start__lt=after, event__live=True).exclude(
+        status=SessionStatus.CANCELLED
+    )
+
+
+def institutions_of(group: str, area: AdministrativeUnit | None):
+    institutions = InstitutionPage.objects.filter(GROUPS[group])
+    return institutions.in_area(area) if area else institutions
+
+
+def percent_condition(indicator: str, year: int) -> Q:
+    held = held_sessions(year).filter(institution=OuterRef("pk"))
+    records = ServiceRecord.objects.filter(institution=OuterRef("pk"), year=year)
+    says_lifelong = Q(Exists(records.filter(lifelong_learning_services=True)))
+    if indicator == "lifelong_learning_services":
+        return Q(Exists(held)) | says_lifelong
+    if indicator == "digital_transformation":
+        return Q(Exists(records.filter(digital_transformation=True)))
+    if indicator == "age_group_activities":
+        return Q(Exists(held.filter(event__audiences__isnull=False)))
+    if indicator == "regular_clubs_classes":
+        regular = (
+            held.filter(event__kind__in=[EventKind.CLASS, EventKind.CLUB, EventKind.INTEREST_GROUP])
+            .values("event")
+            .annotate(sessions=Count("pk"))
+            .filter(sessions__gte=settings.INDICATORS_REGULAR_SESSIONS)
+        )
+        return Q(Exists(regular)) | says_lifelong
+    raise ValueError(indicator)
+
+
+def percent_value(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
+    active = institutions_of(group, area).active_in(year)
+    totals = active.aggregate(
+        denominator=Count("pk"), numerator=Count("pk", filter=percent_condition(indicator, year))
+    )
+    numerator, denominator = totals["numerator"], totals["denominator"]
+    value = one_decimal(Decimal(numerator) * 100 / denominator) if denominator else None
+    return value, numerator, denominator
+
+
+def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
+    """Learning visits (all channels) plus attendance at held sessions; None without any data."""
+    institutions = institutions_of(group, area)
+    visits = VisitCount.objects.filter(
+        institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year
+    ).aggregate(total=Sum("visits"), rows=Count("pk"))
+    attendance = Attendance.objects.filter(
+        session__in=held_sessions(year).filter(institution__in=institutions)
+    ).aggregate(total=Sum("attendees"), rows=Count("pk"))
+    if not visits["rows"] and not attendance["rows"]:
+        return None
+    return (visits["total"] or 0) + (attendance["total"] or 0)
+
+
+def growth(current: int | None, previous: int | None) -> Decimal | None:
+    if current is None or not previous:
+        return None
+    return one_decimal((Decimal(current) / Decimal(previous) - 1) * 100)
+
+
+def average_growth(current: int | None, base: int | None, years: int) -> Decimal | None:
+    if current is None or not base or years <= 0:
+        return None
+    rate = (current / base) ** (1 / years) - 1
+    return one_decimal(Decimal(str(rate * 100)))
+
+
+def base_year_for(group: str, year: int, area) -> int | None:
+    """The base year of average growth: INDICATORS_BASE_YEAR, else the first earlier year with data."""
+    if settings.INDICATORS_BASE_YEAR:
+        return settings.INDICATORS_BASE_YEAR if year > settings.INDICATORS_BASE_YEAR else None
+    institutions = institutions_of(group, area)
+    first_visit = VisitCount.objects.filter(
+        institution__in=institutions, purpose=VisitPurpose.LEARNING
+    ).aggregate(first=Min("date"))["first"]
+    first_session = Attendance.objects.filter(session__institution__in=institutions).aggregate(
+        first=Min("session__start")
+    )["first"]
+    years = [first_visit.year] if first_visit else []
+    if first_session:
+        years.append(timezone.localtime(first_session).year)
+    first_year = min(years) if years else None
+    return first_year if first_year and first_year < year else None
+
+
+def compute(year: int, area: AdministrativeUnit | None = None) -> list[IndicatorValue]:
+    """Every indicator of the plan for `year`, in the province or in `area` (and the units below it)."""
+    targets = {(t.indicator, t.group): t for t in Target.objects.all()}
+    results = []
+    for indicator, group, kind in INDICATORS:
+        target = targets.get((indicator, group))
+        row = IndicatorValue(
+            indicator=indicator,
+            group=group,
+            year=year,
+            area=area.code if area else None,
+            kind=kind,
+            value=None,
+            target=target.for_year(year) if target else None,
+            target_2025=target.target_2025 if target else None,
+            target_2030=target.display_2030() if target else "",
+        )
+        if kind == "percent":
+            row.value, row.numerator, row.denominator = percent_value(indicator, group, year, area)
+        else:
+            row.value = uses(group, year, area)
+            row.growth = growth(row.value, uses(group, year - 1, area))
+            row.base_year = base_year_for(group, year, area)
+            if row.base_year:
+                row.average_growth = average_growth(
+                    row.value, uses(group, row.base_year, area), year - row.base_year
+                )
+        results.append(row)
+    return results
+
+
+def series(indicator: str, group: str, years: range, area=None) -> list[tuple[int, Decimal | int | None]]:
+    """One indicator over several years, for the dashboard's charts."""
+    kind = next(k for i, g, k in INDICATORS if (i, g) == (indicator, group))
+    if kind == "percent":
+        return [(year, percent_value(indicator, group, year, area)[0]) for year in years]
+    return [(year, uses(group, year, area)) for year in years]
