@@ -1,0 +1,218 @@
+"""Each indicator of SPEC §4 on small hand-made data."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from events.models import Attendance, Audience, Session, SessionChange
+from institutions.models import AdministrativeUnit, ServiceRecord, VisitCount
+from portal.indicators import compute
+from tests.events.conftest import publish
+from tests.events.factories import HANOI, EventPageFactory
+from tests.institutions.factories import InstitutionPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def unit(code, on=None):
+    return AdministrativeUnit.objects.for_code(code, on=on)
+
+
+def row(rows, indicator, group):
+    return next(r for r in rows if (r.indicator, r.group) == (indicator, group))
+
+
+def district_library(**kwargs):
+    return InstitutionPageFactory(kind="library", level="district", sector="public", **kwargs)
+
+
+def weekly(institution, year=2025, count=1, kind="class", **kwargs):
+    return publish(
+        EventPageFactory(
+            parent=institution,
+            kind=kind,
+            start=dt.datetime(year, 3, 3, 8, 0, tzinfo=HANOI),
+            end=dt.datetime(year, 3, 3, 10, 0, tzinfo=HANOI),
+            rrule=f"FREQ=WEEKLY;COUNT={count}",
+            **kwargs,
+        )
+    )
+
+
+def test_empty_denominator_is_no_data_not_zero():
+    rows = compute(2025)
+    lifelong = row(rows, "lifelong_learning_services", "library_district_public")
+    assert lifelong.value is None and lifelong.denominator == 0
+    assert row(rows, "library_learning_uses", "library_all").value is None
+
+
+def test_lifelong_learning_counts_a_held_session_or_a_service_record():
+    with_session = district_library()
+    weekly(with_session)
+    with_record = district_library()
+    ServiceRecord.objects.create(institution=with_record, year=2025, lifelong_learning_services=True)
+    district_library()  # neither
+    result = row(compute(2025), "lifelong_learning_services", "library_district_public")
+    assert (result.numerator, result.denominator, result.value) == (2, 3, Decimal("66.7"))
+    assert result.target == Decimal("70")
+    assert result.on_track is False
+
+
+def test_a_cancelled_session_or_an_unpublished_event_is_not_held():
+    cancelled = district_library()
+    event = EventPageFactory(
+        parent=cancelled,
+        start=dt.datetime(2025, 3, 3, 8, 0, tzinfo=HANOI),
+        end=dt.datetime(2025, 3, 3, 9, 0, tzinfo=HANOI),
+    )
+    event.changes.add(SessionChange(original_date=dt.date(2025, 3, 3), cancelled=True))
+    publish(event)
+    unpublished = district_library()
+    weekly(unpublished).unpublish()
+    result = row(compute(2025), "lifelong_learning_services", "library_district_public")
+    assert (result.numerator, result.denominator) == (0, 2)
+
+
+def test_institutions_opened_or_closed_during_the_year_count_only_when_active():
+    district_library(opened_on=dt.date(2025, 12, 31))  # active in 2025
+    district_library(closed_on=dt.date(2025, 1, 1))  # active in 2025
+    district_library(closed_on=dt.date(2024, 12, 31))  # not active in 2025
+    district_library(opened_on=dt.date(2026, 1, 1))  # not yet
+    assert row(compute(2025), "lifelong_learning_services", "library_district_public").denominator == 2
+
+
+def test_digital_transformation_counts_service_records_only():
+    library = district_library()
+    weekly(library)
+    ServiceRecord.objects.create(institution=district_library(), year=2025, digital_transformation=True)
+    result = row(compute(2025), "digital_transformation", "library_district_public")
+    assert (result.numerator, result.denominator) == (1, 2)
+
+
+def test_groups_follow_kind_level_and_sector():
+    InstitutionPageFactory(kind="library", level="commune", sector="public")
+    InstitutionPageFactory(kind="library", level="province", sector="armed_forces")
+    InstitutionPageFactory(kind="library", level="commune", sector="education")
+    rows = compute(2025)
+    assert row(rows, "lifelong_learning_services", "library_commune_public").denominator == 1
+    assert row(rows, "lifelong_learning_services", "library_armed_forces").denominator == 1
+    assert row(rows, "lifelong_learning_services", "library_education").denominator == 1
+    assert row(rows, "lifelong_learning_services", "library_district_public").denominator == 0
+
+
+def test_age_group_activities_needs_an_event_with_an_audience():
+    with_audience = InstitutionPageFactory(kind="cultural_centre", level="district")
+    event = weekly(with_audience)
+    event.audiences.set(Audience.objects.filter(code="children"))
+    publish(event)
+    weekly(InstitutionPageFactory(kind="cultural_centre", level="district"))
+    result = row(compute(2025), "age_group_activities", "culture_district")
+    assert (result.numerator, result.denominator) == (1, 2)
+
+
+def test_regular_clubs_need_ten_sessions_of_one_class_club_or_group(settings):
+    ten = InstitutionPageFactory(kind="cultural_centre", level="commune")
+    weekly(ten, count=10, kind="club")
+    nine = InstitutionPageFactory(kind="cultural_centre", level="village")
+    weekly(nine, count=9, kind="club")
+    talks = InstitutionPageFactory(kind="cultural_centre", level="commune")
+    weekly(talks, count=12, kind="talk")
+    split = InstitutionPageFactory(kind="cultural_centre", level="commune")
+    weekly(split, count=5, kind="class")
+    weekly(split, count=5, kind="class")
+    result = row(compute(2025), "regular_clubs_classes", "culture_commune_village")
+    assert (result.numerator, result.denominator) == (1, 4)
+    settings.INDICATORS_REGULAR_SESSIONS = 9
+    assert row(compute(2025), "regular_clubs_classes", "culture_commune_village").numerator == 2
+
+
+def test_regular_clubs_also_count_a_service_record():
+    house = InstitutionPageFactory(kind="cultural_centre", level="village")
+    ServiceRecord.objects.create(institution=house, year=2025, lifelong_learning_services=True)
+    assert row(compute(2025), "regular_clubs_classes", "culture_commune_village").numerator == 1
+
+
+def test_library_uses_add_learning_visits_and_attendance_with_growth():
+    library = district_library()
+    for year, visits in ((2023, 1000), (2024, 1100), (2025, 1200)):
+        VisitCount.objects.create(
+            institution=library, date=dt.date(year, 5, 1), period="month", purpose="learning", visits=visits
+        )
+        VisitCount.objects.create(institution=library, date=dt.date(year, 5, 2), purpose="other", visits=999)
+    event = weekly(library, count=2)
+    for session in Session.objects.filter(event=event):
+        Attendance.objects.create(session=session, attendees=50)
+    museum = InstitutionPageFactory(kind="museum")
+    VisitCount.objects.create(institution=museum, date=dt.date(2025, 5, 1), purpose="learning", visits=77)
+    result = row(compute(2025), "library_learning_uses", "library_all")
+    assert result.value == 1300
+    assert result.growth == Decimal("18.2")  # 1300 / 1100 - 1
+    assert result.base_year == 2023
+    assert result.average_growth == Decimal("14.0")  # (1300 / 1000) ** (1/2) - 1
+    assert row(compute(2025), "museum_study_visits", "museum_all").value == 77
+
+
+def test_growth_with_a_missing_year_is_no_data():
+    library = district_library()
+    VisitCount.objects.create(institution=library, date=dt.date(2023, 5, 1), purpose="learning", visits=100)
+    VisitCount.objects.create(institution=library, date=dt.date(2025, 5, 1), purpose="learning", visits=121)
+    result = row(compute(2025), "library_learning_uses", "library_all")
+    assert result.growth is None
+    assert result.average_growth == Decimal("10.0")
+    assert result.on_track is True  # 10% a year against the 2025 target of 10%
+
+
+def test_an_area_restricts_to_institutions_in_it_and_below():
+    in_can_loc = district_library(unit=unit("443"))
+    in_old_commune = InstitutionPageFactory(
+        kind="library", level="commune", sector="public", unit=unit("18406", on=dt.date(2025, 1, 1))
+    )
+    in_new_commune = InstitutionPageFactory(
+        kind="library", level="commune", sector="public", unit=unit("18406")
+    )
+    weekly(in_can_loc)
+    weekly(in_old_commune)
+    weekly(in_new_commune)
+    rows = compute(2025, unit("443"))
+    assert row(rows, "lifelong_learning_services", "library_district_public").denominator == 1
+    assert row(rows, "lifelong_learning_services", "library_commune_public").denominator == 1
+    assert (
+        row(compute(2025, unit("18406")), "lifelong_learning_services", "library_commune_public").denominator
+        == 1
+    )
+    assert row(compute(2025), "lifelong_learning_services", "library_commune_public").denominator == 2
+    assert rows[0].area == "443"
+
+
+def test_command_prints_the_same_numbers_as_json():
+    library = district_library()
+    weekly(library)
+    output = StringIO()
+    call_command("indicators", "--year", "2025", "--format", "json", stdout=output)
+    data = json.loads(output.getvalue())
+    first = data[0]
+    assert first["indicator"] == "lifelong_learning_services"
+    assert (first["value"], first["numerator"], first["denominator"], first["area"]) == (100.0, 1, 1, None)
+    assert first["target"] == 70.0
+    uses = next(item for item in data if item["indicator"] == "library_learning_uses")
+    assert uses["value"] is None and uses["growth"] is None and "numerator" not in uses
+
+
+def test_command_csv_has_a_bom_and_the_table_is_readable():
+    output = StringIO()
+    call_command("indicators", "--year", "2025", "--format", "csv", stdout=output)
+    assert output.getvalue().startswith("\ufeff")
+    output = StringIO()
+    call_command("indicators", "--year", "2025", "--area", "443", stdout=output)
+    assert "2025" in output.getvalue()
+
+
+def test_command_refuses_a_bad_area():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("indicators", "--year", "2025", "--area", "999999")
