@@ -515,6 +515,13 @@ class Attendance(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
+    panels = [
+        FieldPanel("session", read_only=True),
+        FieldPanel("attendees"),
+        FieldRowPanel([FieldPanel("children"), FieldPanel("women"), FieldPanel("disabled")]),
+        FieldPanel("note"),
+    ]
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Campaign, Topic
+from .models import Attendance, Campaign, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -24,11 +26,36 @@ class CampaignViewSet(SnippetViewSet):
     search_backend_name = None
 
 
+class RecordedElsewherePolicy(ModelPermissionPolicy):
+    """Attendance is added on the entry screen or by import (they know the session); here it is edited."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Attendance, RecordedElsewherePolicy(Attendance))
+
+
+class AttendanceViewSet(SnippetViewSet):
+    model = Attendance
+    copy_view_enabled = False
+
+    icon = "group"
+    menu_label = _("Attendance")
+    list_display = ["session", "attendees", "recorded_by", "recorded_at"]
+    search_fields = ["session__event__title", "session__institution__code"]
+    search_backend_name = None
+    list_per_page = 50
+
+
 class EventDataGroup(SnippetViewSetGroup):
     menu_label = _("Event data")
     menu_icon = "date"
     menu_order = 290
-    items = (TopicViewSet, CampaignViewSet)
+    items = (TopicViewSet, CampaignViewSet, AttendanceViewSet)
 
 
 register_snippet(EventDataGroup)

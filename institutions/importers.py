@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from anyascii import anyascii
@@ -9,6 +10,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from .importing import Change, CsvImporter, RowError, form_errors, register
 from .models import (
@@ -18,6 +20,11 @@ from .models import (
     InstitutionLevel,
     InstitutionPage,
     Sector,
+    ServiceRecord,
+    VisitChannel,
+    VisitCount,
+    VisitPeriod,
+    VisitPurpose,
 )
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -188,3 +195,196 @@ class InstitutionImporter(CsvImporter):
         if siblings.filter(slug=slug).exists():
             slug = f"{slug}-{slugify(code)}"
         return slug
+
+
+YES_NO = {
+    "1": True,
+    "yes": True,
+    "có": True,
+    "co": True,
+    "0": False,
+    "no": False,
+    "không": False,
+    "khong": False,
+}
+
+
+class YesNoField(forms.Field):
+    """1/0, yes/no, có/không in any case (SPEC §7)."""
+
+    def to_python(self, value):
+        text = (value or "").strip().lower()
+        if text not in YES_NO:
+            raise forms.ValidationError(
+                _("Use 1/0, yes/no or có/không, not “%(value)s”."), params={"value": value}
+            )
+        return YES_NO[text]
+
+
+def institutions_by_code(rows) -> dict[str, InstitutionPage]:
+    codes = {row.values.get("institution_code", "") for row in rows}
+    return InstitutionPage.objects.in_bulk(codes, field_name="code")
+
+
+def unknown_institution(line: int, code: str) -> RowError:
+    return RowError(
+        line, _("institution_code: there is no institution with the code “%(code)s”.") % {"code": code}
+    )
+
+
+class ServiceRowForm(forms.Form):
+    institution_code = forms.CharField(max_length=32)
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    lifelong_learning_services = YesNoField()
+    digital_transformation = YesNoField()
+    note = forms.CharField(required=False)
+
+
+@register
+class ServiceRecordImporter(CsvImporter):
+    """`import_data services FILE.csv`: one service record per institution and year, replaced on re-import."""
+
+    kind = "services"
+    label = gettext_lazy("Service records")
+    order = 50
+    required_columns = ("institution_code", "year", "lifelong_learning_services", "digital_transformation")
+    optional_columns = ("note",)
+
+    def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
+        rows, errors = self.read_rows(data)
+        institutions = institutions_by_code(rows)
+        existing = {
+            (record.institution_id, record.year): record
+            for record in ServiceRecord.objects.filter(institution__in=institutions.values())
+        }
+        seen: dict[tuple, int] = {}
+        changes = []
+        for row in rows:
+            form = ServiceRowForm(row.values)
+            if not form.is_valid():
+                errors.extend(form_errors(row.line, form))
+                continue
+            values = form.cleaned_data
+            institution = institutions.get(values["institution_code"])
+            if institution is None:
+                errors.append(unknown_institution(row.line, values["institution_code"]))
+                continue
+            key = (institution.pk, values["year"])
+            if key in seen:
+                errors.append(
+                    RowError(
+                        row.line,
+                        _("The same institution and year are on line %(line)d.") % {"line": seen[key]},
+                    )
+                )
+                continue
+            seen[key] = row.line
+            fields = {name: values[name] for name in ("lifelong_learning_services", "digital_transformation")}
+            if "note" in row.values:
+                fields["note"] = values["note"]
+            record = existing.get(key)
+            label = f"{institution.code} – {values['year']}"
+            if record is None:
+                changes.append(
+                    Change(row.line, "create", label, institution, {"year": values["year"], **fields})
+                )
+            elif any(getattr(record, name) != value for name, value in fields.items()):
+                changes.append(Change(row.line, "update", label, record, fields))
+            else:
+                changes.append(Change(row.line, "unchanged", label, record, fields))
+        return changes, errors
+
+    def apply_change(self, change: Change) -> None:
+        if change.action == "create":
+            record = ServiceRecord.objects.create(institution=change.target, **change.values)
+            log(record, "wagtail.create", user=self.user)
+        else:
+            record = change.target
+            for name, value in change.values.items():
+                setattr(record, name, value)
+            record.save()
+            log(record, "wagtail.edit", user=self.user)
+
+
+class VisitRowForm(forms.Form):
+    institution_code = forms.CharField(max_length=32)
+    date = forms.CharField(max_length=10)
+    visits = forms.IntegerField(min_value=0, max_value=10_000_000)
+    purpose = forms.ChoiceField(choices=VisitPurpose.choices)
+    channel = forms.ChoiceField(choices=VisitChannel.choices)
+
+    def clean_date(self):
+        text = self.cleaned_data["date"].strip()
+        for pattern, period in (("%Y-%m-%d", VisitPeriod.DAY), ("%Y-%m", VisitPeriod.MONTH)):
+            try:
+                return dt.datetime.strptime(text, pattern).date(), period
+            except ValueError:
+                continue
+        raise forms.ValidationError(
+            _("Use YYYY-MM-DD for a day or YYYY-MM for a month, not “%(value)s”."), params={"value": text}
+        )
+
+
+@register
+class VisitImporter(CsvImporter):
+    """`import_data visits FILE.csv`: door counts by day or month, replaced on re-import."""
+
+    kind = "visits"
+    label = gettext_lazy("Visit counts")
+    order = 40
+    required_columns = ("institution_code", "date", "visits", "purpose", "channel")
+
+    def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
+        rows, errors = self.read_rows(data)
+        institutions = institutions_by_code(rows)
+        existing = {
+            (c.institution_id, c.period, c.date, c.purpose, c.channel): c
+            for c in VisitCount.objects.filter(institution__in=institutions.values())
+        }
+        seen: dict[tuple, int] = {}
+        changes = []
+        for row in rows:
+            form = VisitRowForm(row.values)
+            if not form.is_valid():
+                errors.extend(form_errors(row.line, form))
+                continue
+            values = form.cleaned_data
+            institution = institutions.get(values["institution_code"])
+            if institution is None:
+                errors.append(unknown_institution(row.line, values["institution_code"]))
+                continue
+            day, period = values["date"]
+            key = (institution.pk, period, day, values["purpose"], values["channel"])
+            if key in seen:
+                errors.append(
+                    RowError(row.line, _("The same count is on line %(line)d.") % {"line": seen[key]})
+                )
+                continue
+            seen[key] = row.line
+            label = f"{institution.code} {row.values['date']} {values['purpose']}/{values['channel']}"
+            count = existing.get(key)
+            if count is None:
+                fields = {
+                    "institution": institution,
+                    "period": period,
+                    "date": day,
+                    "purpose": values["purpose"],
+                    "channel": values["channel"],
+                    "visits": values["visits"],
+                }
+                changes.append(Change(row.line, "create", label, None, fields))
+            elif count.visits != values["visits"]:
+                changes.append(Change(row.line, "update", label, count, {"visits": values["visits"]}))
+            else:
+                changes.append(Change(row.line, "unchanged", label, count, {}))
+        return changes, errors
+
+    def apply_change(self, change: Change) -> None:
+        if change.action == "create":
+            count = VisitCount.objects.create(**change.values)
+            log(count, "wagtail.create", user=self.user)
+        else:
+            count = change.target
+            count.visits = change.values["visits"]
+            count.save(update_fields=["visits"])
+            log(count, "wagtail.edit", user=self.user)

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_views import can_import, import_view
-from .models import AdministrativeUnit, ServiceRecord
+from .models import AdministrativeUnit, ServiceRecord, VisitCount
 
 
 class AdministrativeUnitViewSet(SnippetViewSet):
@@ -32,11 +32,22 @@ class ServiceRecordViewSet(SnippetViewSet):
     list_per_page = 50
 
 
+class VisitCountViewSet(SnippetViewSet):
+    model = VisitCount
+    icon = "group"
+    menu_label = _("Visit counts")
+    list_display = ["institution", "period", "date", "purpose", "channel", "visits"]
+    list_filter = ["period", "purpose", "channel"]
+    search_fields = ["institution__title", "institution__code"]
+    search_backend_name = None
+    list_per_page = 50
+
+
 class DirectoryDataGroup(SnippetViewSetGroup):
     menu_label = _("Directory data")
     menu_icon = "folder-open-inverse"
     menu_order = 300
-    items = (AdministrativeUnitViewSet, ServiceRecordViewSet)
+    items = (AdministrativeUnitViewSet, ServiceRecordViewSet, VisitCountViewSet)
 
 
 register_snippet(DirectoryDataGroup)

@@ -1,4 +1,8 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import translation
 from wagtail.models import Page
 
@@ -37,3 +41,13 @@ def vietnamese_by_default():
     translation.activate("vi")
     yield
     translation.activate("vi")
+
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def frozen_now():
+    """Wednesday 25/11/2026, 09:00 in Hà Tĩnh, for everything about "upcoming" and "this week"."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW

@@ -1,18 +1,9 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from events.models import EventDate, EventPage, SessionChange
 from tests.events.factories import HANOI, EventPageFactory
-
-NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=HANOI)
-
-
-@pytest.fixture
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
 
 
 def publish(event: EventPage) -> EventPage:
