@@ -1,0 +1,164 @@
+"""The statistics dashboard in the admin: indicators against targets, yearly series, drill-down, exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from institutions.filters import AreaField
+from institutions.models import AdministrativeUnit
+
+from .exports import to_csv, to_xlsx
+from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, percent_value, series, uses
+
+FIRST_YEAR = 2020
+
+
+def can_view_statistics(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("portal.view_target"))
+
+
+def year_choices() -> list[tuple[int, int]]:
+    return [(year, year) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+class StatisticsForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=year_choices)
+    area = AreaField(label=gettext_lazy("Area"), required=False)
+
+
+def selection(request) -> tuple[StatisticsForm, int, AdministrativeUnit | None]:
+    """The chosen year and area; last year and the whole province when nothing (valid) is chosen."""
+    form = StatisticsForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    year, area = timezone.localdate().year - 1, None
+    if form.is_bound and form.is_valid():
+        year, area = form.cleaned_data["year"], form.cleaned_data["area"]
+    return form, year, area
+
+
+def bar_chart(points: list[tuple[int, Decimal | int | None]], percent: bool, title: str) -> str:
+    """A small server-rendered SVG bar chart; each bar has a text label, and the chart a title."""
+    width, height, bar = 40 * max(len(points), 1) + 20, 120, 28
+    known = [value for _year, value in points if value is not None]
+    top = 100 if percent else max([*known, 1])
+    bars = []
+    for index, (year, value) in enumerate(points):
+        x = 10 + index * 40
+        label = (
+            _("no data") if value is None else (f"{value}%" if percent else f"{value:,}".replace(",", "."))
+        )
+        size = 0 if value is None else int(Decimal(value) / Decimal(top) * 80)
+        bars.append(
+            format_html(
+                '<g><title>{}: {}</title><rect x="{}" y="{}" width="{}" height="{}" fill="#0b5d3b"></rect>'
+                '<text x="{}" y="{}" font-size="9" text-anchor="middle">{}</text>'
+                '<text x="{}" y="116" font-size="10" text-anchor="middle">{}</text></g>',
+                year,
+                label,
+                x,
+                95 - size,
+                bar,
+                size,
+                x + bar // 2,
+                92 - size,
+                label,
+                x + bar // 2,
+                year,
+            )
+        )
+    return format_html(
+        '<svg role="img" aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>',
+        title,
+        width,
+        height,
+        width,
+        height,
+        format_html_join("", "{}", ((b,) for b in bars)),
+    )
+
+
+def dashboard_view(request):
+    if not can_view_statistics(request.user):
+        raise PermissionDenied
+    form, year, area = selection(request)
+    rows = compute(year, area)
+    area_name = str(area) if area else _("Hà Tĩnh province")
+
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        filename = f"chi-tieu-{year}-{area.code if area else '42'}.{export}"
+        if export == "csv":
+            response = HttpResponse(to_csv(rows, area_name), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                to_xlsx(rows, area_name),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    years = range(max(FIRST_YEAR, year - 4), year + 1)
+    charts = {
+        (row.indicator, row.group): bar_chart(
+            series(row.indicator, row.group, years, area),
+            row.kind == "percent",
+            f"{row.label} – {row.group_label}",
+        )
+        for row in rows
+    }
+    template = "portal/admin/report.html" if request.GET.get("print") else "portal/admin/dashboard.html"
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "page_title": _("Statistics"),
+            "form": form,
+            "year": year,
+            "area": area,
+            "area_name": area_name,
+            "rows": [(row, charts[(row.indicator, row.group)]) for row in rows],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def drilldown_view(request):
+    """One indicator for each district (before 07/2025) and for today's communes, in a year."""
+    if not can_view_statistics(request.user):
+        raise PermissionDenied
+    form, year, _area = selection(request)
+    indicator, group = request.GET.get("indicator"), request.GET.get("group")
+    kind = next((k for i, g, k in INDICATORS if (i, g) == (indicator, group)), None)
+    if kind is None:
+        return HttpResponse(_("Unknown indicator."), status=400, content_type="text/plain; charset=utf-8")
+    units = list(AdministrativeUnit.objects.filter(level="district").order_by("name"))
+    units += list(AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True).order_by("name"))
+    table = []
+    for unit in units:
+        if kind == "percent":
+            value, numerator, denominator = percent_value(indicator, group, year, unit)
+        else:
+            value, numerator, denominator = uses(group, year, unit), None, None
+        if denominator or value:
+            table.append((unit, value, numerator, denominator))
+    return TemplateResponse(
+        request,
+        "portal/admin/drilldown.html",
+        {
+            "page_title": _("Statistics by area"),
+            "form": form,
+            "year": year,
+            "label": LABELS[indicator],
+            "group_label": GROUP_LABELS[group],
+            "kind": kind,
+            "table": table,
+        },
+    )

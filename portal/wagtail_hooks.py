@@ -1,0 +1,39 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .dashboard import can_view_statistics, dashboard_view, drilldown_view
+from .models import Target
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    return [
+        path("statistics/", dashboard_view, name="portal_statistics"),
+        path("statistics/areas/", drilldown_view, name="portal_statistics_areas"),
+    ]
+
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_statistics(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return StatisticsMenuItem(_("Statistics"), reverse("portal_statistics"), icon_name="table", order=280)
+
+
+class TargetViewSet(SnippetViewSet):
+    model = Target
+    icon = "pick"
+    menu_label = _("Targets")
+    add_to_admin_menu = False
+    list_display = ["indicator", "group", "target_2025", "target_2030_min", "target_2030_max"]
+    copy_view_enabled = False
+
+
+register_snippet(TargetViewSet)

@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from institutions.models import ServiceRecord
+from portal.exports import safe_cell
+from tests.institutions.factories import InstitutionPageFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("portal_statistics")
+
+
+@pytest.fixture
+def libraries(db):
+    first = InstitutionPageFactory(code="TV-1", kind="library", level="district", sector="public")
+    InstitutionPageFactory(code="TV-2", kind="library", level="district", sector="public")
+    ServiceRecord.objects.create(institution=first, year=2025, lifelong_learning_services=True)
+
+
+def test_dashboard_shows_each_indicator_against_its_target(admin_client, libraries):
+    response = admin_client.get(URL, {"year": 2025})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "50.0%" in content or "50,0%" in content
+    assert "<svg" in content and 'role="img"' in content
+    assert len(response.context["rows"]) == 12
+
+
+def test_dashboard_for_a_district(admin_client, libraries):
+    response = admin_client.get(URL, {"year": 2025, "area": "443"})
+    assert response.status_code == 200
+    assert response.context["area"].code == "443"
+
+
+def test_bad_selection_falls_back_without_error(admin_client, libraries):
+    response = admin_client.get(URL, {"year": "abc", "area": "0"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_xlsx_export_holds_the_numbers(admin_client, libraries):
+    response = admin_client.get(URL, {"year": 2025, "export": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert len(values) == 13  # header and 12 indicators
+    assert values[1][4] == 50.0
+
+
+def test_csv_export_has_a_bom(admin_client, libraries):
+    response = admin_client.get(URL, {"year": 2025, "export": "csv"})
+    assert response.content.startswith("\ufeff".encode())
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-1", "@cmd"])
+def test_cells_that_look_like_formulas_are_neutralised(text):
+    assert safe_cell(text) == "'" + text
+
+
+def test_printable_report(admin_client, libraries):
+    response = admin_client.get(URL, {"year": 2025, "print": 1})
+    assert response.status_code == 200
+    assert "<table>" in response.content.decode()
+
+
+def test_drilldown_by_area(admin_client, libraries):
+    response = admin_client.get(
+        reverse("portal_statistics_areas"),
+        {"year": 2025, "indicator": "lifelong_learning_services", "group": "library_district_public"},
+    )
+    assert response.status_code == 200
+    assert [row[0].code for row in response.context["table"]] == ["443"]
+    assert admin_client.get(reverse("portal_statistics_areas"), {"indicator": "x"}).status_code == 400
+
+
+def test_staff_without_statistics_rights_cannot_see_it(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="password")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get(URL).status_code in (302, 403)
