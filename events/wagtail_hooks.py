@@ -1,9 +1,13 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import attendance_entry_view, can_enter_attendance
 from .models import Attendance, Campaign, Topic
 
 
@@ -59,3 +63,20 @@ class EventDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventDataGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_attendance_url():
+    return [path("attendance/", attendance_entry_view, name="events_attendance_entry")]
+
+
+class AttendanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_enter_attendance(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_attendance_menu_item():
+    return AttendanceMenuItem(
+        _("Attendance entry"), reverse("events_attendance_entry"), icon_name="group", order=285
+    )

@@ -44,7 +44,7 @@ def test_xlsx_export_holds_the_numbers(admin_client, libraries):
     response = admin_client.get(URL, {"year": 2025, "export": "xlsx"})
     assert response["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 13  # header and 12 indicators
     assert values[1][4] == 50.0
 

@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from events.models import Attendance, Session
+
+pytestmark = pytest.mark.django_db
+URL = reverse("events_attendance_entry")
+
+
+@pytest.fixture
+def period(weekly_class):
+    institution = weekly_class.get_parent()
+    return {"institution": institution.pk, "first_day": "2026-12-01", "last_day": "2026-12-07"}
+
+
+def sessions(weekly_class):
+    return list(
+        Session.objects.filter(event=weekly_class).between(dt.date(2026, 12, 1), dt.date(2026, 12, 7))
+    )
+
+
+def test_the_screen_lists_the_sessions_of_the_period(admin_client, weekly_class, period):
+    response = admin_client.get(URL, period)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 2  # 01/12 and 03/12
+    assert "autofocus" in response.content.decode()
+
+
+def test_saving_records_every_session_at_once_and_logs_it(admin_client, weekly_class, period):
+    first, second = sessions(weekly_class)
+    data = {f"s{first.pk}-attendees": "25", f"s{first.pk}-children": "4", f"s{second.pk}-attendees": "30"}
+    response = admin_client.post(f"{URL}?{'&'.join(f'{k}={v}' for k, v in period.items())}", data)
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=first).children == 4
+    assert Attendance.objects.get(session=second).attendees == 30
+    assert Attendance.objects.get(session=first).recorded_by.username == "staff"
+    assert (
+        ModelLogEntry.objects.filter(content_type__model="attendance", action="wagtail.create").count() == 2
+    )
+
+
+def test_what_was_entered_is_shown_and_can_be_replaced(admin_client, weekly_class, period):
+    first, _second = sessions(weekly_class)
+    Attendance.objects.create(session=first, attendees=10)
+    response = admin_client.get(URL, period)
+    assert 'value="10"' in response.content.decode()
+    query = "&".join(f"{k}={v}" for k, v in period.items())
+    admin_client.post(f"{URL}?{query}", {f"s{first.pk}-attendees": "12"})
+    assert Attendance.objects.get(session=first).attendees == 12
+    assert Attendance.objects.count() == 1
+
+
+def test_one_bad_number_saves_nothing(admin_client, weekly_class, period):
+    first, second = sessions(weekly_class)
+    query = "&".join(f"{k}={v}" for k, v in period.items())
+    response = admin_client.post(
+        f"{URL}?{query}", {f"s{first.pk}-attendees": "25", f"s{second.pk}-attendees": "-3"}
+    )
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_a_part_larger_than_the_headcount_is_refused(admin_client, weekly_class, period):
+    first, _second = sessions(weekly_class)
+    query = "&".join(f"{k}={v}" for k, v in period.items())
+    admin_client.post(f"{URL}?{query}", {f"s{first.pk}-attendees": "5", f"s{first.pk}-women": "9"})
+    assert not Attendance.objects.exists()
+
+
+def test_a_bad_period_is_explained(admin_client, weekly_class):
+    response = admin_client.get(
+        URL, {"institution": "x", "first_day": "2026-12-07", "last_day": "2026-12-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["period"].errors
