@@ -5,18 +5,23 @@ imports exactly the file that was previewed; it is checked again when confirmed.
 """
 
 import base64
+import datetime as dt
 import secrets
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from .importing import importers
+from .models import InstitutionPage, VisitChannel, VisitCount, VisitPeriod, VisitPurpose
 
 SESSION_KEY = "pending_imports"
 
@@ -107,3 +112,135 @@ def render_page(request, form, **context):
         "institutions/admin/import.html",
         {"form": form, "page_title": _("Import data"), **context},
     )
+
+
+def can_enter_visits(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("institutions.change_visitcount"))
+
+
+class VisitMonthForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("title")
+    )
+    month = forms.DateField(
+        label=gettext_lazy("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+COLUMNS = [(purpose, channel) for purpose in VisitPurpose.values for channel in VisitChannel.values]
+
+
+def visit_grid_view(request):
+    """Door counts of one institution for one month: a row for the whole month, then one per day."""
+    if not can_enter_visits(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    selection = VisitMonthForm(request.GET or None, initial={"month": today.replace(day=1)})
+    context = {"page_title": _("Visit counts"), "selection": selection}
+    if not selection.is_bound or not selection.is_valid():
+        return TemplateResponse(request, "institutions/admin/visit_grid.html", context)
+    institution = selection.cleaned_data["institution"]
+    month = selection.cleaned_data["month"].replace(day=1)
+    days = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - month
+    slots = [(VisitPeriod.MONTH, month)] + [
+        (VisitPeriod.DAY, month + dt.timedelta(days=offset)) for offset in range(days.days)
+    ]
+    existing = {
+        (c.period, c.date, c.purpose, c.channel): c
+        for c in VisitCount.objects.filter(institution=institution, date__gte=month, date__lt=month + days)
+    }
+
+    def name(period, day, purpose, channel):
+        return f"{period}-{day:%d}-{purpose}-{channel}"
+
+    grid, errors = [], []
+    for period, day in slots:
+        cells = []
+        for purpose, channel in COLUMNS:
+            field_name = name(period, day, purpose, channel)
+            count = existing.get((period, day, purpose, channel))
+            value = (
+                request.POST.get(field_name, "").strip()
+                if request.method == "POST"
+                else (count.visits if count else "")
+            )
+            error = ""
+            if (
+                request.method == "POST"
+                and value != ""
+                and not (value.isdigit() and int(value) <= 10_000_000)
+            ):
+                error = _("Give a whole number from 0.")
+                errors.append(field_name)
+            cells.append(
+                {
+                    "name": field_name,
+                    "value": value,
+                    "error": error,
+                    "count": count,
+                    "key": (period, day, purpose, channel),
+                }
+            )
+        grid.append((period, day, cells))
+
+    if request.method == "POST":
+        if errors:
+            messages.error(
+                request, _("Some numbers could not be saved; nothing was saved. See the marked boxes.")
+            )
+        else:
+            saved, removed = save_visits(institution, grid, request.user)
+            messages.success(
+                request,
+                _("Visit counts saved: %(saved)d changed, %(removed)d removed.")
+                % {"saved": saved, "removed": removed},
+            )
+            return redirect(request.get_full_path())
+    context.update(
+        institution=institution,
+        month=month,
+        grid=grid,
+        columns=[(VisitPurpose(purpose).label, VisitChannel(channel).label) for purpose, channel in COLUMNS],
+    )
+    return TemplateResponse(request, "institutions/admin/visit_grid.html", context)
+
+
+@transaction.atomic
+def save_visits(institution, grid, user) -> tuple[int, int]:
+    saved = removed = 0
+    locked = {
+        c.pk
+        for c in VisitCount.objects.select_for_update().filter(
+            institution=institution,
+            pk__in=[cell["count"].pk for _p, _d, cells in grid for cell in cells if cell["count"]],
+        )
+    }
+    for _period, _day, cells in grid:
+        for cell in cells:
+            count, value = cell["count"], cell["value"]
+            if value == "":
+                if count is not None and count.pk in locked:
+                    log(count, "wagtail.delete", user=user)
+                    count.delete()
+                    removed += 1
+                continue
+            period, day, purpose, channel = cell["key"]
+            if count is None:
+                count = VisitCount.objects.create(
+                    institution=institution,
+                    period=period,
+                    date=day,
+                    purpose=purpose,
+                    channel=channel,
+                    visits=int(value),
+                )
+                log(count, "wagtail.create", user=user)
+                saved += 1
+            elif count.visits != int(value):
+                count.visits = int(value)
+                count.save(update_fields=["visits"])
+                log(count, "wagtail.edit", user=user)
+                saved += 1
+    return saved, removed

@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import can_import, import_view
+from .admin_views import can_enter_visits, can_import, import_view, visit_grid_view
 from .models import AdministrativeUnit, ServiceRecord, VisitCount
 
 
@@ -66,3 +66,18 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return ImportMenuItem(_("Import data"), reverse("institutions_import"), icon_name="upload", order=310)
+
+
+@hooks.register("register_admin_urls")
+def register_visit_grid_url():
+    return [path("visits/", visit_grid_view, name="institutions_visit_grid")]
+
+
+class VisitMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_enter_visits(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_visit_menu_item():
+    return VisitMenuItem(_("Visit entry"), reverse("institutions_visit_grid"), icon_name="group", order=286)

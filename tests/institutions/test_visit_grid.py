@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from institutions.models import VisitCount
+
+from .factories import InstitutionPageFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("institutions_visit_grid")
+
+
+@pytest.fixture
+def library(db):
+    return InstitutionPageFactory()
+
+
+def query(library):
+    return f"{URL}?institution={library.pk}&month=2025-03"
+
+
+def test_the_grid_has_a_row_for_the_month_and_one_per_day(admin_client, library):
+    response = admin_client.get(query(library))
+    assert response.status_code == 200
+    assert len(response.context["grid"]) == 1 + 31
+    assert len(response.context["grid"][0][2]) == 6
+
+
+def test_saving_creates_changes_and_removes_counts_and_logs_them(admin_client, library):
+    old = VisitCount.objects.create(
+        institution=library, date=dt.date(2025, 3, 2), purpose="other", channel="onsite", visits=5
+    )
+    kept = VisitCount.objects.create(
+        institution=library, date=dt.date(2025, 3, 3), purpose="learning", channel="onsite", visits=7
+    )
+    data = {
+        "day-04-learning-onsite": "120",
+        "month-01-learning-virtual": "900",
+        "day-03-learning-onsite": "8",
+        "day-02-other-onsite": "",
+    }
+    response = admin_client.post(query(library), data)
+    assert response.status_code == 302
+    assert VisitCount.objects.get(date=dt.date(2025, 3, 4)).visits == 120
+    assert VisitCount.objects.get(period="month").date == dt.date(2025, 3, 1)
+    kept.refresh_from_db()
+    assert kept.visits == 8
+    assert not VisitCount.objects.filter(pk=old.pk).exists()
+    assert ModelLogEntry.objects.filter(content_type__model="visitcount").count() == 4
+
+
+def test_a_bad_number_saves_nothing(admin_client, library):
+    response = admin_client.post(
+        query(library), {"day-04-learning-onsite": "120", "day-05-learning-onsite": "-1"}
+    )
+    assert response.status_code == 200
+    assert not VisitCount.objects.exists()
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_a_bad_month_is_explained(admin_client, library):
+    response = admin_client.get(URL, {"institution": library.pk, "month": "2025-13"})
+    assert response.status_code == 200
+    assert response.context["selection"].errors
