@@ -99,6 +99,22 @@ def test_demo_has_events_of_every_kind_with_past_and_future_sessions(frozen_now)
     assert Session.objects.filter(start__year=2027).exists()
     assert EventPage.objects.filter(campaign__slug="ngay-sach-2026").exists()
     assert EventPage.objects.filter(campaign__slug="ngay-di-san-2026").exists()
-    pages = EventPage.objects.count()
+    from events.models import Attendance
+    from institutions.models import VisitCount
+    from portal.indicators import compute
+
+    assert Attendance.objects.filter(session__start__year=2025).exists()
+    assert VisitCount.objects.filter(date__year=2022).exists()
+    uses = next(row for row in compute(2025) if row.indicator == "library_learning_uses")
+    assert uses.value and uses.growth is not None and uses.average_growth is not None
+    pages, attendance, visits = (
+        EventPage.objects.count(),
+        Attendance.objects.count(),
+        VisitCount.objects.count(),
+    )
     call_command("load_demo")
-    assert EventPage.objects.count() == pages
+    assert (EventPage.objects.count(), Attendance.objects.count(), VisitCount.objects.count()) == (
+        pages,
+        attendance,
+        visits,
+    )

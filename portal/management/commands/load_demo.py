@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import load_demo_events, load_demo_institutions
+from portal.demo import load_demo_events, load_demo_institutions, load_demo_records
 
 
 class Command(BaseCommand):
-    help = "Add demo institutions and events (idempotent: what already exists is left as it is)."
+    help = "Add demo institutions, events, attendance, visits and service records (idempotent)."
 
     def handle(self, *args, **options):
         created, existing = load_demo_institutions()
         self.stdout.write(f"Demo institutions: {created} created, {existing} already there.")
         created, existing = load_demo_events()
         self.stdout.write(f"Demo events: {created} created, {existing} already there.")
+        attendance, visits, records = load_demo_records()
+        self.stdout.write(
+            f"Demo records: {attendance} attendance, {visits} visit counts, {records} service records added."
+        )
