@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -80,3 +82,18 @@ def register_attendance_menu_item():
     return AttendanceMenuItem(
         _("Attendance entry"), reverse("events_attendance_entry"), icon_name="group", order=285
     )
+
+
+@hooks.register("before_delete_page")
+def keep_events_with_attendance(request, page):
+    """Deleting an event (or its institution) would lose recorded attendance: refuse and say why."""
+    if Attendance.objects.filter(session__event__path__startswith=page.path).exists():
+        messages.error(
+            request,
+            _(
+                "%(title)s has sessions with recorded attendance, so it cannot be deleted. Unpublish it instead."
+            )
+            % {"title": page.get_admin_display_title()},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -76,3 +76,17 @@ def test_a_bad_period_is_explained(admin_client, weekly_class):
     )
     assert response.status_code == 200
     assert response.context["period"].errors
+
+
+def test_an_event_with_attendance_cannot_be_deleted(admin_client, weekly_class):
+    session = Session.objects.filter(event=weekly_class).first()
+    Attendance.objects.create(session=session, attendees=9)
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=[weekly_class.pk]))
+    assert response.status_code == 302
+    assert Session.objects.filter(pk=session.pk).exists()
+    assert Attendance.objects.count() == 1
+
+
+def test_an_event_without_attendance_can_be_deleted(admin_client, weekly_class):
+    admin_client.post(reverse("wagtailadmin_pages:delete", args=[weekly_class.pk]))
+    assert not Session.objects.filter(event_id=weekly_class.pk).exists()

@@ -82,3 +82,20 @@ def test_staff_without_statistics_rights_cannot_see_it(client, django_user_model
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
     assert client.get(URL).status_code in (302, 403)
+
+
+def test_the_command_prints_the_dashboard_numbers(admin_client, libraries):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    output = StringIO()
+    call_command("indicators", "--year", "2025", "--area", "443", "--format", "json", stdout=output)
+    printed = [(item["indicator"], item["group"], item["value"]) for item in json.loads(output.getvalue())]
+    rows = admin_client.get(URL, {"year": 2025, "area": "443"}).context["rows"]
+    shown = [
+        (row.indicator, row.group, float(row.value) if row.value is not None else None)
+        for row, _chart in rows
+    ]
+    assert printed == shown
