@@ -90,9 +90,7 @@ def keep_events_with_attendance(request, page):
     if Attendance.objects.filter(session__event__path__startswith=page.path).exists():
         messages.error(
             request,
-            _(
-                "%(title)s has sessions with recorded attendance, so it cannot be deleted. Unpublish it instead."
-            )
+            _("%(title)s has sessions with recorded attendance, so it cannot be deleted; unpublish it.")
             % {"title": page.get_admin_display_title()},
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
