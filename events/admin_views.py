@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from institutions.admin_views import own_institutions
 from institutions.models import InstitutionPage
 
 from .models import Attendance, Session, SessionStatus
@@ -75,6 +76,7 @@ def attendance_entry_view(request):
         request.GET or None,
         initial={"first_day": today - dt.timedelta(days=today.weekday() + 7), "last_day": today},
     )
+    own_institutions(period, request)
     if not period.is_bound or not period.is_valid():
         return render(request, period)
     institution = period.cleaned_data["institution"]

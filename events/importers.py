@@ -187,6 +187,9 @@ class EventImporter(Importer):
                 _("Give the code of an existing institution (--institution): “%(code)s” is unknown.")
                 % {"code": code}
             )
+        allowed = self.allowed_institution_ids()
+        if allowed is not None and institution.pk not in allowed:
+            raise ImportFileError(self.outside_scope(1, institution).message)
         try:
             calendar = Calendar.from_ical(data.decode("utf-8-sig"))
         except UnicodeDecodeError as error:
@@ -510,6 +513,7 @@ class AttendanceImporter(CsvImporter):
         for session in Session.objects.filter(event__uid__in=uids).select_related("event", "institution"):
             sessions_by_uid.setdefault(session.event.uid, []).append(session)
         attendance = {a.session_id: a for a in Attendance.objects.filter(session__event__uid__in=uids)}
+        allowed = self.allowed_institution_ids()
         seen: dict[int, int] = {}
         changes = []
         for row in rows:
@@ -534,6 +538,9 @@ class AttendanceImporter(CsvImporter):
                         % {"code": sessions[0].institution.code},
                     )
                 )
+                continue
+            if allowed is not None and sessions[0].institution_id not in allowed:
+                errors.append(self.outside_scope(row.line, sessions[0].institution))
                 continue
             session = find_session(sessions, values["session_start"])
             if session is None:

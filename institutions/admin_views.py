@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -27,8 +28,10 @@ SESSION_KEY = "pending_imports"
 
 
 def can_import(user) -> bool:
-    # Provincial staff import for everyone; per-institution roles arrive with the roles issue.
-    return user.is_active and user.is_superuser
+    """Staff with a scope import; each importer keeps them to their own institutions."""
+    from .roles import scopes
+
+    return user.is_active and (user.is_superuser or bool(scopes(user)))
 
 
 class ImportForm(forms.Form):
@@ -118,6 +121,21 @@ def can_enter_visits(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("institutions.change_visitcount"))
 
 
+def own_institutions(form, request) -> None:
+    """Limit a form's institution choices to the user's. Naming another institution is a 404."""
+    from .roles import institutions_for
+
+    allowed = institutions_for(request.user)
+    asked = request.GET.get("institution", "")
+    if (
+        asked.isdigit()
+        and InstitutionPage.objects.filter(pk=asked).exists()
+        and not allowed.filter(pk=asked).exists()
+    ):
+        raise Http404
+    form.fields["institution"].queryset = allowed.order_by("title")
+
+
 class VisitMonthForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("title")
@@ -138,6 +156,7 @@ def visit_grid_view(request):
         raise PermissionDenied
     today = timezone.localdate()
     selection = VisitMonthForm(request.GET or None, initial={"month": today.replace(day=1)})
+    own_institutions(selection, request)
     context = {"page_title": _("Visit counts"), "selection": selection}
     if not selection.is_bound or not selection.is_valid():
         return TemplateResponse(request, "institutions/admin/visit_grid.html", context)

@@ -6,3 +6,8 @@ class InstitutionsConfig(AppConfig):
     name = "institutions"
     verbose_name = _("Institutions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from .importing import Change, CsvImporter, RowError, form_errors, register
+from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, register
 from .models import (
     AdministrativeUnit,
     InstitutionIndexPage,
@@ -123,6 +123,11 @@ class InstitutionImporter(CsvImporter):
         list(InstitutionIndexPage.objects.select_for_update().values_list("pk", flat=True))
 
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
+        if self.user is not None:
+            from .roles import is_provincial
+
+            if not is_provincial(self.user):
+                raise ImportFileError(_("Only provincial staff import institutions."))
         rows, errors = self.read_rows(data)
         directory = InstitutionIndexPage.objects.first()
         if directory is None:
@@ -253,6 +258,7 @@ class ServiceRecordImporter(CsvImporter):
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         rows, errors = self.read_rows(data)
         institutions = institutions_by_code(rows)
+        allowed = self.allowed_institution_ids()
         existing = {
             (record.institution_id, record.year): record
             for record in ServiceRecord.objects.filter(institution__in=institutions.values())
@@ -268,6 +274,9 @@ class ServiceRecordImporter(CsvImporter):
             institution = institutions.get(values["institution_code"])
             if institution is None:
                 errors.append(unknown_institution(row.line, values["institution_code"]))
+                continue
+            if allowed is not None and institution.pk not in allowed:
+                errors.append(self.outside_scope(row.line, institution))
                 continue
             key = (institution.pk, values["year"])
             if key in seen:
@@ -337,6 +346,7 @@ class VisitImporter(CsvImporter):
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         rows, errors = self.read_rows(data)
         institutions = institutions_by_code(rows)
+        allowed = self.allowed_institution_ids()
         existing = {
             (c.institution_id, c.period, c.date, c.purpose, c.channel): c
             for c in VisitCount.objects.filter(institution__in=institutions.values())
@@ -352,6 +362,9 @@ class VisitImporter(CsvImporter):
             institution = institutions.get(values["institution_code"])
             if institution is None:
                 errors.append(unknown_institution(row.line, values["institution_code"]))
+                continue
+            if allowed is not None and institution.pk not in allowed:
+                errors.append(self.outside_scope(row.line, institution))
                 continue
             day, period = values["date"]
             key = (institution.pk, period, day, values["purpose"], values["channel"])

@@ -99,6 +99,21 @@ class Importer:
         self.user = user
         self.options = options
 
+    def allowed_institution_ids(self) -> set[int] | None:
+        """The institutions this import may touch: None for the command line (the operator), else the
+        user's (see `institutions.roles`)."""
+        if self.user is None:
+            return None
+        from .roles import institutions_for
+
+        return set(institutions_for(self.user).values_list("pk", flat=True))
+
+    def outside_scope(self, line: int, institution) -> RowError:
+        return RowError(
+            line,
+            _("institution_code: you may not record data for %(code)s.") % {"code": institution.code},
+        )
+
     @classmethod
     def add_arguments(cls, parser) -> None:
         """Extra command-line options of this kind (e.g. `--institution`)."""

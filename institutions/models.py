@@ -30,6 +30,7 @@ __all__ = [
     "InstitutionPage",
     "OpeningHours",
     "ServiceRecord",
+    "StaffScope",
 ]
 
 
@@ -298,6 +299,11 @@ class InstitutionPage(Page):
     closed_on = models.DateField(
         _("closed on"), null=True, blank=True, help_text=_("Leave empty while it operates.")
     )
+    publishes_directly = models.BooleanField(
+        _("editors publish directly"),
+        default=False,
+        help_text=_("Trusted institutions: their editors publish without the province's review."),
+    )
     # Name, address and code without diacritics or case, so "dong loc" finds "Đồng Lộc" on any database.
     search_text = models.TextField(editable=False, default="")
 
@@ -328,6 +334,7 @@ class InstitutionPage(Page):
         FieldPanel("image"),
         FieldRowPanel([FieldPanel("opened_on"), FieldPanel("closed_on")]),
     ]
+    settings_panels = Page.settings_panels + [FieldPanel("publishes_directly", permission="superuser")]
     search_fields = Page.search_fields + [
         index.SearchField("address"),
         index.SearchField("description"),
@@ -645,3 +652,38 @@ class VisitCount(models.Model):
     def clean(self):
         if self.period == VisitPeriod.MONTH and self.date and self.date.day != 1:
             self.date = self.date.replace(day=1)
+
+
+class StaffScope(models.Model):
+    """What a staff group acts for: one institution (its editors), an area (its officers), or the province."""
+
+    group = models.OneToOneField(
+        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="staff_scope"
+    )
+    institution = models.ForeignKey(
+        InstitutionPage,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_scopes",
+    )
+    area = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    province = models.BooleanField(_("whole province"), default=False)
+
+    class Meta:
+        verbose_name = _("staff scope")
+        verbose_name_plural = _("staff scopes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(institution__isnull=False, area__isnull=True, province=False)
+                | Q(institution__isnull=True, area__isnull=False, province=False)
+                | Q(institution__isnull=True, area__isnull=True, province=True),
+                name="staff_scope_is_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name

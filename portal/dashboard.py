@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from institutions.filters import AreaField
 from institutions.models import AdministrativeUnit
+from institutions.roles import area_allowed, statistics_areas
 
 from .exports import to_csv, to_xlsx
 from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, percent_value, series, uses
@@ -23,7 +24,9 @@ FIRST_YEAR = 2020
 
 
 def can_view_statistics(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_perm("portal.view_target"))
+    """Provincial staff see every area; area officers their own; institution editors none."""
+    allowed = statistics_areas(user)
+    return user.is_active and (allowed is None or bool(allowed))
 
 
 def year_choices() -> list[tuple[int, int]]:
@@ -41,6 +44,11 @@ def selection(request) -> tuple[StatisticsForm, int, AdministrativeUnit | None]:
     year, area = timezone.localdate().year - 1, None
     if form.is_bound and form.is_valid():
         year, area = form.cleaned_data["year"], form.cleaned_data["area"]
+    allowed = statistics_areas(request.user)
+    if area is None and allowed:
+        area = allowed[0]  # an officer starts in their own area
+    if not area_allowed(request.user, area):
+        raise PermissionDenied
     return form, year, area
 
 
@@ -141,6 +149,7 @@ def drilldown_view(request):
         return HttpResponse(_("Unknown indicator."), status=400, content_type="text/plain; charset=utf-8")
     units = list(AdministrativeUnit.objects.filter(level="district").order_by("name"))
     units += list(AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True).order_by("name"))
+    units = [unit for unit in units if area_allowed(request.user, unit)]
     table = []
     for unit in units:
         if kind == "percent":
