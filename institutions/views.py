@@ -1,7 +1,10 @@
 """The JSON directory: `GET /api/v1/institutions?<filters>` (SPEC §6)."""
 
+import json
+
 from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -12,8 +15,15 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-def bad_request(errors: dict) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=400)
+def json_response(data, status: int = 200) -> HttpResponse:
+    """JSON with <, > and & escaped, so text from editors cannot become markup wherever it is pasted."""
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
+
+
+def bad_request(errors: dict) -> HttpResponse:
+    return json_response({"errors": errors}, status=400)
 
 
 def positive_int(value: str | None, default: int) -> int | None:
@@ -77,14 +87,13 @@ def paginated_json(request, filterset_class, queryset, serialise, *, default_siz
         params["page"] = number
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    return JsonResponse(
+    return json_response(
         {
             "count": paginator.count,
             "next": page_link(page.next_page_number()) if page.has_next() else None,
             "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
             "results": [serialise(item, request) for item in page.object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 
