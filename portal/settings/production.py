@@ -31,3 +31,5 @@ if "WAGTAILADMIN_BASE_URL" not in os.environ:
 # Wagtail's live preview shows pages in a same-origin frame, so frames stay SAMEORIGIN (base.py)
 # rather than the DENY that check --deploy suggests.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+from .security import *  # noqa: E402, F403
