@@ -237,6 +237,28 @@ def unknown_institution(line: int, code: str) -> RowError:
     )
 
 
+class RecordImporter(CsvImporter):
+    """Importers of rows that belong to an institution named by `institution_code`."""
+
+    def checked_rows(self, rows, form_class, errors: list[RowError]):
+        """(row, cleaned values, institution) of each row whose values are valid and whose institution
+        exists and is the user's; every other row becomes a row error."""
+        institutions = institutions_by_code(rows)
+        allowed = self.allowed_institution_ids()
+        for row in rows:
+            form = form_class(row.values)
+            if not form.is_valid():
+                errors.extend(form_errors(row.line, form))
+                continue
+            institution = institutions.get(form.cleaned_data["institution_code"])
+            if institution is None:
+                errors.append(unknown_institution(row.line, form.cleaned_data["institution_code"]))
+            elif allowed is not None and institution.pk not in allowed:
+                errors.append(self.outside_scope(row.line, institution))
+            else:
+                yield row, form.cleaned_data, institution
+
+
 class ServiceRowForm(forms.Form):
     institution_code = forms.CharField(max_length=32)
     year = forms.IntegerField(min_value=2000, max_value=2100)
@@ -246,7 +268,7 @@ class ServiceRowForm(forms.Form):
 
 
 @register
-class ServiceRecordImporter(CsvImporter):
+class ServiceRecordImporter(RecordImporter):
     """`import_data services FILE.csv`: one service record per institution and year, replaced on re-import."""
 
     kind = "services"
@@ -257,27 +279,14 @@ class ServiceRecordImporter(CsvImporter):
 
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         rows, errors = self.read_rows(data)
-        institutions = institutions_by_code(rows)
-        allowed = self.allowed_institution_ids()
+        checked = list(self.checked_rows(rows, ServiceRowForm, errors))
         existing = {
             (record.institution_id, record.year): record
-            for record in ServiceRecord.objects.filter(institution__in=institutions.values())
+            for record in ServiceRecord.objects.filter(institution__in={i for _r, _v, i in checked})
         }
         seen: dict[tuple, int] = {}
         changes = []
-        for row in rows:
-            form = ServiceRowForm(row.values)
-            if not form.is_valid():
-                errors.extend(form_errors(row.line, form))
-                continue
-            values = form.cleaned_data
-            institution = institutions.get(values["institution_code"])
-            if institution is None:
-                errors.append(unknown_institution(row.line, values["institution_code"]))
-                continue
-            if allowed is not None and institution.pk not in allowed:
-                errors.append(self.outside_scope(row.line, institution))
-                continue
+        for row, values, institution in checked:
             key = (institution.pk, values["year"])
             if key in seen:
                 errors.append(
@@ -335,7 +344,7 @@ class VisitRowForm(forms.Form):
 
 
 @register
-class VisitImporter(CsvImporter):
+class VisitImporter(RecordImporter):
     """`import_data visits FILE.csv`: door counts by day or month, replaced on re-import."""
 
     kind = "visits"
@@ -345,27 +354,14 @@ class VisitImporter(CsvImporter):
 
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         rows, errors = self.read_rows(data)
-        institutions = institutions_by_code(rows)
-        allowed = self.allowed_institution_ids()
+        checked = list(self.checked_rows(rows, VisitRowForm, errors))
         existing = {
             (c.institution_id, c.period, c.date, c.purpose, c.channel): c
-            for c in VisitCount.objects.filter(institution__in=institutions.values())
+            for c in VisitCount.objects.filter(institution__in={i for _r, _v, i in checked})
         }
         seen: dict[tuple, int] = {}
         changes = []
-        for row in rows:
-            form = VisitRowForm(row.values)
-            if not form.is_valid():
-                errors.extend(form_errors(row.line, form))
-                continue
-            values = form.cleaned_data
-            institution = institutions.get(values["institution_code"])
-            if institution is None:
-                errors.append(unknown_institution(row.line, values["institution_code"]))
-                continue
-            if allowed is not None and institution.pk not in allowed:
-                errors.append(self.outside_scope(row.line, institution))
-                continue
+        for row, values, institution in checked:
             day, period = values["date"]
             key = (institution.pk, period, day, values["purpose"], values["channel"])
             if key in seen:
