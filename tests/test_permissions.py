@@ -250,3 +250,18 @@ def test_add_staff_command_puts_users_in_the_right_group(world):
         call_command("add_staff", "x", "--institution", "KHONG-CO")
     with pytest.raises(CommandError):
         call_command("add_staff", "y", "--province", "--password", "123")
+
+
+def test_a_trusted_institution_s_editors_publish_directly(world):
+    from wagtail.models import GroupPagePermission
+
+    institution = world["a"]
+    editor = world["users"]["editor_a"]
+    assert not institution.permissions_for_user(editor).can_publish()
+    institution.publishes_directly = True
+    institution.save_revision().publish()
+    assert GroupPagePermission.objects.filter(page=institution, permission__codename="publish_page").exists()
+    institution.refresh_from_db()
+    editor = get_user_model().objects.get(pk=editor.pk)  # permissions are cached per user object
+    assert institution.permissions_for_user(editor).can_publish()
+    assert world["event"].permissions_for_user(editor).can_publish()
