@@ -46,3 +46,29 @@ def test_cookies_are_secure_and_host_only(client, production_like):
     response = client.get("/admin/login/", secure=True)
     cookie = response.cookies["__Host-csrftoken"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+
+
+def test_svg_images_are_refused(admin_client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from PIL import Image
+    from wagtail.images import get_image_model
+
+    def upload(name, content, content_type):
+        file = SimpleUploadedFile(name, content, content_type)
+        admin_client.post(reverse("wagtailimages:add"), {"title": name, "file": file, "collection": 1})
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+    upload("x.svg", svg, "image/svg+xml")
+    assert not get_image_model().objects.exists()
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(png, "PNG")
+    upload("x.png", png.getvalue(), "image/png")  # the same form takes a PNG
+    assert get_image_model().objects.filter(title="x.png").exists()
+
+
+def test_documents_are_served_through_wagtail(settings):
+    assert settings.WAGTAILDOCS_SERVE_METHOD == "serve_view"
+    assert "svg" not in settings.WAGTAILIMAGES_EXTENSIONS
