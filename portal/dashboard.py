@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from institutions.filters import AreaField
-from institutions.models import AdministrativeUnit
+from institutions.models import AdministrativeUnit, units_for_choices
 from institutions.roles import area_allowed, statistics_areas
 
 from .exports import to_csv, to_xlsx
@@ -37,14 +37,31 @@ class StatisticsForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=year_choices)
     area = AreaField(label=gettext_lazy("Area"), required=False)
 
+    def __init__(self, *args, allowed: list[AdministrativeUnit] | None = None, **kwargs):
+        """`allowed`: an officer's areas, offered with the units inside them (None: the whole province)."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            ids = set().union(*(AdministrativeUnit.objects.descendant_ids(unit) for unit in allowed))
+            units = AdministrativeUnit.objects.filter(pk__in=ids).order_by("level", "name")
+            self.fields["area"].choices = units_for_choices(units)
+            shared = AdministrativeUnit.objects.filter(code=allowed[0].code).count() > 1
+            own = allowed[0].area_value(shared)
+            self.initial.setdefault("area", own)
+            if self.is_bound and not self.data.get("area"):  # the form shows the area the numbers are of
+                self.data = self.data.copy()
+                self.data["area"] = own
+
 
 def selection(request) -> tuple[StatisticsForm, int, AdministrativeUnit | None]:
-    """The chosen year and area; last year and the whole province when nothing (valid) is chosen."""
-    form = StatisticsForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    """The chosen year and area; last year and the whole province (an officer: their own area) when
+    nothing (valid) is chosen."""
+    allowed = statistics_areas(request.user)
+    form = StatisticsForm(
+        request.GET or None, initial={"year": timezone.localdate().year - 1}, allowed=allowed or None
+    )
     year, area = timezone.localdate().year - 1, None
     if form.is_bound and form.is_valid():
         year, area = form.cleaned_data["year"], form.cleaned_data["area"]
-    allowed = statistics_areas(request.user)
     if area is None and allowed:
         area = allowed[0]  # an officer starts in their own area
     if not area_allowed(request.user, area):

@@ -99,3 +99,23 @@ def test_the_command_prints_the_dashboard_numbers(admin_client, libraries):
         for row, _chart in rows
     ]
     assert printed == shown
+
+
+def test_an_officer_sees_their_own_area_chosen_and_only_the_units_inside_it(client, django_user_model):
+    from institutions.models import AdministrativeUnit
+    from institutions.roles import area_group
+
+    officer = django_user_model.objects.create_user("can_bo", password="password")
+    district = AdministrativeUnit.objects.for_code("443")
+    officer.groups.add(area_group(district))
+    client.force_login(officer)
+
+    for query in ({}, {"year": 2025}):
+        form = client.get(URL, query).context["form"]
+        assert form["area"].value() == "443"
+        offered = {value for _group, options in form.fields["area"].choices for value, _label in options}
+        inside = AdministrativeUnit.objects.filter(
+            pk__in=AdministrativeUnit.objects.descendant_ids(district)
+        ).values_list("code", flat=True)
+        assert "443" in offered and offered <= set(inside)
+        assert "42" not in offered  # not the province

@@ -4,27 +4,35 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = [ROOT / "locale" / "vi" / "LC_MESSAGES", ROOT / "locale_admin" / "vi" / "LC_MESSAGES"]
+CATALOGUES = sorted(
+    (ROOT / folder / "vi" / "LC_MESSAGES" / name).with_suffix("")
+    for folder in ("locale", "locale_admin")
+    for name in ("django.po", "djangojs.po")
+    if (ROOT / folder / "vi" / "LC_MESSAGES" / name).exists()
+)
 
 
-@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda folder: folder.parents[2].name)
-def test_every_string_has_a_vietnamese_translation(folder):
-    catalogue = polib.pofile(str(folder / "django.po"))
+def name(catalogue):
+    return f"{catalogue.parents[2].name}/{catalogue.name}"
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=name)
+def test_every_string_has_a_vietnamese_translation(catalogue):
+    catalogue = polib.pofile(f"{catalogue}.po")
     untranslated = [entry.msgid for entry in catalogue if not entry.translated()]
     assert untranslated == []
     assert catalogue.percent_translated() == 100
 
 
-@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda folder: folder.parents[2].name)
-def test_compiled_catalogue_matches_its_source(folder):
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=name)
+def test_compiled_catalogue_matches_its_source(catalogue):
     """The committed .mo is what Django reads: it must hold every translation of the .po."""
     source = {
-        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
-        for e in polib.pofile(str(folder / "django.po"))
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(f"{catalogue}.po")
     }
     compiled = {
         (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
-        for e in polib.mofile(str(folder / "django.mo"))
+        for e in polib.mofile(f"{catalogue}.mo")
         if e.msgid
     }
     assert compiled == source

@@ -1,0 +1,209 @@
+"""Browser journeys, accessibility and HTML checks against a real server in Debian's Chromium.
+
+The server is the project run with its production settings (tests/browser/server_settings.py) on
+a throwaway SQLite database holding the demo content and one user per role. It runs in its own
+process, as in production; the tests talk to it only through HTTP.
+
+These tests are left out of `make test` (marker `browser`); `make test-browser` runs them.
+Without Chromium, Java or the npm checkers they are skipped, unless PORTAL_BROWSER_GATES=required
+(as in CI), where a missing tool is a failure.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PASSWORD = "Browser-journeys-2026"
+# Playwright's synchronous API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def require(condition, reason):
+    """Skip when a tool is missing, or fail when CI says the gates are required."""
+    if condition:
+        return
+    if os.environ.get("PORTAL_BROWSER_GATES") == "required":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class Site:
+    url: str
+    env: dict
+    log: Path
+
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+USERS = {
+    # role: (username, add_staff arguments)
+    "editor": ("bientap-yenlac", ["--institution", "NVH-YENLAC"]),
+    "moderator": ("kiemduyet-tinh", ["--province"]),
+    "officer": ("thongke-canloc", ["--area", "443"]),
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "SECRET_KEY": "browser-tests-only-9d8f7g6h5j4k3l2q1w0e9r8t7y6u5i4o",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    port = free_port()
+    site = Site(url=f"http://127.0.0.1:{port}", env=env, log=folder / "server.log")
+    site.manage("migrate", "--noinput")
+    site.manage("load_demo")
+    for username, scope in USERS.values():
+        site.manage("add_staff", username, *scope, "--password", PASSWORD)
+    with open(site.log, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(site.url + "/", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start:\n{site.log.read_text()}") from None
+                time.sleep(0.2)
+        yield site
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "vi-VN",
+        "timezone_id": "Asia/Ho_Chi_Minh",
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def page(page, site):
+    """A page whose console errors (a script or a Content-Security-Policy refusal) fail the test."""
+    errors = []
+    page.on(
+        "console",
+        # A failed load is reported by the response handler below, with its address; a page that
+        # answers 404 on purpose is not an error.
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and errors.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    page.set_default_timeout(15_000)
+    yield page
+    assert errors == [], "the browser reported errors"
+
+
+def log_in(page, site, role):
+    username, _ = USERS[role]
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site.url}/admin/")
+
+
+@pytest.fixture
+def axe():
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+
+    source = AXE_JS.read_text()
+
+    def check(page):
+        # Evaluated through the DevTools protocol: the page's Content-Security-Policy stays in force
+        # and still refuses any inline script of the page itself.
+        page.evaluate(source)
+        result = page.evaluate(
+            """() => axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+            })"""
+        )
+        return [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] if node["target"] else "?" for node in violation["nodes"][:5])
+            for violation in result["violations"]
+        ]
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def vnu():
+    java = shutil.which("java")
+    require(java is not None, "Java is not installed (apt-get install default-jre-headless)")
+    require(VNU_JAR.exists(), "vnu-jar is not installed (npm ci)")
+    return [java, "-jar", str(VNU_JAR)]

@@ -1,0 +1,86 @@
+"""Accessibility (axe-core, WCAG 2.0/2.1/2.2 A and AA) and HTML validity (Nu HTML Checker) of the
+public pages and of our admin screens, as the browser renders them."""
+
+import json
+import subprocess
+import urllib.request
+
+import pytest
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+EVENT = "/co-so/thu-vien-tinh-ha-tinh/cau-lac-bo-doc-sach-thieu-nhi/"
+PUBLIC_PAGES = {
+    "home": "/",
+    "directory": "/co-so/",
+    "filtered directory": "/co-so/?kind=library&area=443",
+    "institution": "/co-so/thu-vien-tinh-ha-tinh/",
+    "listing": "/lich-hoat-dong/",
+    "filtered listing": "/lich-hoat-dong/?kind=club&free=1",
+    "month view": "/lich-hoat-dong/?view=month",
+    "event": EVENT,
+    "English home": "/en/",
+    "not found": "/khong-co-trang-nay/",
+}
+ADMIN_SCREENS = {
+    "attendance entry": "/admin/attendance/",
+    "visit grid": "/admin/visits/",
+    "statistics dashboard": "/admin/statistics/",
+    "statistics of a district": "/admin/statistics/?area=443",
+}
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page_has_no_accessibility_violation(page, site, axe, path):
+    page.goto(site.url + path)
+    assert axe(page) == []
+
+
+@pytest.mark.parametrize("path", ADMIN_SCREENS.values(), ids=ADMIN_SCREENS.keys())
+def test_admin_screen_has_no_accessibility_violation(page, site, axe, path):
+    log_in(page, site, "officer")
+    response = page.goto(site.url + path)
+    assert response.status == 200
+    assert axe(page) == []
+
+
+def test_public_pages_are_valid_html(site, vnu, tmp_path):
+    files = []
+    for name, path in PUBLIC_PAGES.items():
+        try:
+            body = urllib.request.urlopen(site.url + path).read()
+        except urllib.error.HTTPError as error:  # the not-found page is checked too
+            body = error.read()
+        file = tmp_path / (name.replace(" ", "-") + ".html")
+        file.write_bytes(body)
+        files.append(str(file))
+    checked = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", *files], capture_output=True, text=True
+    )
+    assert validation_errors(checked) == []
+    assert checked.returncode == 0, checked.stderr
+
+
+def validation_errors(checked):
+    messages = json.loads(checked.stderr)["messages"]
+    return [
+        f"{message['url'].rsplit('/', 1)[-1]}:{message.get('lastLine')}: {message['message']}"
+        for message in messages
+    ]
+
+
+def test_the_checkers_report_what_they_find(page, site, axe, vnu, tmp_path):
+    """The gates above can fail: a missing text alternative and a stray tag are reported."""
+    page.goto(site.url + "/")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert any(violation.startswith("image-alt") for violation in axe(page))
+
+    broken = tmp_path / "broken.html"
+    broken.write_text('<!DOCTYPE html><html lang="vi"><head><title>x</title></head><body><p>a</span></body>')
+    checked = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", str(broken)], capture_output=True, text=True
+    )
+    assert checked.returncode != 0
+    assert any("Stray end tag" in error for error in validation_errors(checked))

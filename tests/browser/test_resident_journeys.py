@@ -1,0 +1,120 @@
+"""What a resident does: find an activity, take it into a calendar, find a place near them on a phone."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def focus_is_visible(page):
+    """The focused element carries the site's focus ring (a solid outline at least 2px wide)."""
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    return style[0] == "solid" and style[1] >= 2
+
+
+def test_resident_filters_the_listing_opens_an_event_and_downloads_its_calendar(page, site):
+    page.goto(site.url + "/lich-hoat-dong/")
+
+    # The first Tab reaches the skip link, shown with a focus ring; it leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung chính")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+    # Filters with the keyboard only: tick "Club" and "Children", then submit with Enter.
+    kinds = page.get_by_role("group", name="Loại hình")
+    kinds.get_by_label("Câu lạc bộ").focus()
+    assert focus_is_visible(page)
+    page.keyboard.press("Space")
+    page.get_by_role("group", name="Dành cho").get_by_label("Thiếu nhi").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Lọc").focus()
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"kind=club"))
+    assert "audience=children" in page.url
+
+    heading = page.get_by_role("heading", level=2, name=re.compile(r"^\d+ buổi$"))
+    assert int(heading.inner_text().split()[0]) > 0
+    metas = page.locator(".results .result .meta").all_inner_texts()
+    assert metas and all(meta.startswith("Câu lạc bộ ·") for meta in metas)
+    expect(kinds.get_by_label("Câu lạc bộ")).to_be_checked()  # the form shows what was asked
+
+    first = page.locator(".results .result").first
+    day = dt.date.fromisoformat(first.locator("xpath=preceding::h3[1]/time").get_attribute("datetime"))
+    starts_at = first.locator(".time").inner_text().split("–")[0].strip()
+    title = first.get_by_role("link").inner_text()
+    first.get_by_role("link").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("navigation", name="Đường dẫn")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Thêm vào lịch của tôi (.ics)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".ics")
+
+    calendar = icalendar.Calendar.from_ical(download.path().read_bytes())
+    (event,) = calendar.walk("VEVENT")[:1]
+    assert str(event["SUMMARY"]) == title
+    hour, minute = map(int, starts_at.split(":"))
+    expected = dt.datetime.combine(day, dt.time(hour, minute), HANOI)
+    occurrences = recurring_ical_events.of(calendar).between(day, day + dt.timedelta(days=1))
+    assert expected in [occurrence["DTSTART"].dt for occurrence in occurrences]
+
+
+@pytest.fixture
+def phone(browser, site):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_resident_uses_the_directory_on_a_phone(phone, site):
+    phone.goto(site.url + "/co-so/")
+    assert fits_the_screen(phone)
+
+    phone.get_by_label("Tìm kiếm").fill("thư viện")
+    phone.get_by_role("group", name="Cấp").get_by_label("Cấp huyện").tap()
+    phone.get_by_label("Địa bàn").select_option(label="Huyện Can Lộc (đến 30/06/2025)")
+    phone.get_by_role("button", name="Lọc").tap()
+    phone.wait_for_url(re.compile(r"level=district"))
+    assert fits_the_screen(phone)
+
+    names = phone.locator(".results .result h3").all_inner_texts()
+    assert names == ["Thư viện huyện Can Lộc"]
+    phone.get_by_role("link", name="Thư viện huyện Can Lộc").tap()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Thư viện huyện Can Lộc")
+    assert fits_the_screen(phone)
+    expect(phone.locator("a[href^='tel:']").first).to_be_visible()
+    expect(phone.locator("a[href*='openstreetmap.org']")).to_be_visible()
+    expect(phone.locator(".status").first).to_have_text(re.compile("Đang mở cửa|Đang đóng cửa"))

@@ -1,0 +1,134 @@
+"""What staff do: an editor publishes a weekly class through the review; an officer records attendance
+and takes the statistics away as a spreadsheet."""
+
+import datetime as dt
+import io
+import re
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+CLASS = "Lớp tiếng Anh giao tiếp cho thanh niên"
+
+
+def today():
+    return dt.datetime.now(HANOI).date()
+
+
+def test_editor_creates_a_weekly_class_and_a_moderator_publishes_it(page, site, browser):
+    log_in(page, site, "editor")
+    # The editor's explorer opens on their own house, the only page they may edit.
+    page.get_by_role("button", name="Phân trang").click()
+    page.get_by_role("link", name="Nhà văn hóa thôn Yên Lạc").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhà văn hóa thôn Yên Lạc")
+    page.get_by_role("link", name=re.compile("Thêm trang con")).first.click()
+
+    first = today() + dt.timedelta(days=7 - today().weekday() + 1)  # Tuesday after next Monday
+    until = first + dt.timedelta(weeks=8)
+    page.get_by_placeholder("Tiêu đề trang*").fill(CLASS)
+    page.get_by_label("Loại hình").select_option(label="Lớp học")
+    page.get_by_label("Thanh thiếu niên").focus()
+    page.keyboard.press("Space")
+    page.locator("#id_start").fill(f"{first:%d/%m/%Y} 19:00")
+    page.locator("#id_end").fill(f"{first:%d/%m/%Y} 20:30")
+    page.get_by_label("Lặp lại").select_option(label="Hằng tuần")
+    for weekday in ("Thứ Ba", "Thứ Năm"):
+        page.get_by_label(weekday, exact=True).focus()
+        page.keyboard.press("Space")
+    page.locator("#id_until").fill(f"{until:%d/%m/%Y}")
+    page.get_by_role("button", name="Thao tác khác").click()
+    page.get_by_role("button", name="Gửi duyệt (Duyệt nội dung cơ sở)").click()
+
+    expect(page.locator(".messages")).to_contain_text(f"Đã tạo trang “{CLASS}” và gửi duyệt")
+    row = page.get_by_role("row").filter(has_text=CLASS)
+    expect(row).to_contain_text("đang chờ duyệt", ignore_case=True)
+    # Not public until approved.
+    assert page.request.get(site.url + "/lich-hoat-dong/?q=tiếng+Anh").text().count(CLASS) == 0
+
+    moderator = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh").new_page()
+    log_in(moderator, site, "moderator")
+    review = moderator.get_by_role("region", name="Đang chờ bạn duyệt")
+    review.get_by_role("link", name=CLASS).click()
+    moderator.get_by_role("button", name="Thao tác khác").click()
+    moderator.get_by_role("button", name="Phê chuẩn và đăng", exact=True).click()
+    expect(moderator.locator(".messages")).to_contain_text(f"Đã cập nhật trang “{CLASS}”")
+    moderator.context.close()
+
+    # Residents see it in the listing, on Tuesdays and Thursdays at 19:00.
+    page.goto(site.url + "/lich-hoat-dong/?q=tiếng+Anh")
+    days = [
+        dt.date.fromisoformat(day)
+        for day in page.locator(".results h3.day time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    ]
+    assert days[0] == first
+    assert {day.weekday() for day in days} == {1, 3}
+    assert all(time.startswith("19:00") for time in page.locator(".results .time").all_inner_texts())
+
+
+def test_officer_enters_attendance_and_downloads_the_statistics(page, site, axe):
+    log_in(page, site, "officer")
+    before = statistics_of_this_year(page)
+
+    page.get_by_role("link", name="Nhập số người tham dự").click()
+    page.get_by_label("Cơ sở").select_option(label="Thư viện huyện Can Lộc")
+    page.get_by_label("Từ ngày").fill(
+        f"{max(today() - dt.timedelta(days=60), today().replace(day=1, month=1))}"
+    )
+    page.get_by_label("Đến ngày").fill(f"{today()}")
+    page.get_by_role("button", name="Xem các buổi").click()
+    assert axe(page) == []  # the entry grid with its sessions, as the officer sees it
+
+    # The first headcount box has the focus; numbers are typed and Tab moves along the row.
+    headcount = page.locator("input[name$='-attendees']").first
+    expect(headcount).to_be_focused()
+    previous = int(headcount.input_value() or 0)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(previous + 100))
+    page.keyboard.press("Tab")
+    expect(page.locator("input[name$='-children']").first).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("40")
+    page.get_by_role("button", name="Lưu tất cả").click()
+
+    expect(page.locator(".messages")).to_contain_text("Đã lưu")
+    expect(page.locator("input[name$='-attendees']").first).to_have_value(str(previous + 100))
+
+    after = statistics_of_this_year(page)
+
+    assert before.keys() == after.keys()
+    grown = {
+        key: after[key] - before[key]
+        for key in after
+        if isinstance(after[key], int) and after[key] != before[key]
+    }
+    assert 100 in grown.values(), grown
+
+
+def statistics_of_this_year(page):
+    page.get_by_role("link", name="Thống kê").click()
+    # An officer starts in their own area, on the last complete year.
+    expect(page.get_by_label("Địa bàn")).to_have_value("443")
+    page.get_by_label("Năm").select_option(str(today().year))
+    page.get_by_role("button", name="Xem", exact=True).click()
+    return download_statistics(page)
+
+
+def download_statistics(page):
+    """The dashboard's XLSX as {(indicator, group): value}, checked against the page it came from."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải về XLSX").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes())).active
+    header, *rows = list(sheet.values)
+    assert header[:5] == ("Chỉ tiêu", "Nhóm", "Năm", "Địa bàn", "Giá trị")
+    assert rows and {row[3] for row in rows} == {"Huyện Can Lộc (đến 30/06/2025)"}
+    assert {row[2] for row in rows} == {today().year}
+    return {(row[0], row[1]): row[4] for row in rows}
