@@ -1,0 +1,199 @@
+"""python manage.py bench: server time, queries and size of the busiest pages, then throughput under load.
+
+Meant for the settings `portal.settings.bench` and a database filled by `generate_scale_data`
+(`make bench` does both). Server time is measured in the process, through Django's test client, so
+it is the time Django spends on the request (no network); every request of the "uncached" rows
+starts with an empty cache. Throughput is measured with gunicorn (2 workers) and wrk on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.models import Session
+from institutions.models import AdministrativeUnit, InstitutionPage
+from portal.indicators import compute
+
+
+@dataclass
+class Figure:
+    name: str
+    times: list[float]
+    queries: int
+    size: int | None
+
+    def row(self) -> str:
+        times = sorted(self.times)
+        median = statistics.median(times)
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        size = f"{self.size / 1024:8.1f}" if self.size is not None else f"{'–':>8}"
+        return f"{self.name:<46}{median:>9.1f}{p95:>9.1f}{self.queries:>9}{size}"
+
+
+class Command(BaseCommand):
+    help = "Measure the listing, directory, pages, API, feeds and indicators on the scale data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=25, help="requests per row (default 25)")
+        parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
+        parser.add_argument("--no-load", action="store_true", help="skip the load test")
+
+    def handle(self, *args, **options):
+        if not InstitutionPage.objects.exists():
+            raise CommandError("No data: run generate_scale_data first (make bench does).")
+        self.runs = options["runs"]
+        self.client = Client(HTTP_HOST="localhost")
+        self.describe()
+        today = timezone.localdate()
+        busiest = (
+            InstitutionPage.objects.annotate(n=Count("sessions")).order_by("-n").only("pk", "code").first()
+        )
+        district = (  # the district (before July 2025) with the most institutions in its communes
+            AdministrativeUnit.objects.filter(level="district")
+            .annotate(n=Count("children__institutions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        coming = Session.objects.filter(start__gte=timezone.now()).select_related("event").first()
+        window = f"from={today}&to={today + dt.timedelta(days=90)}"
+        pages = [
+            ("listing, first page", "/lich-hoat-dong/"),
+            ("listing, filtered", "/lich-hoat-dong/?kind=class&kind=club&audience=adults&free=1"),
+            ("listing, month view", "/lich-hoat-dong/?view=month"),
+            ("directory", "/co-so/"),
+            ("institution page", busiest.url),
+            ("event page", coming.event.url if coming else "/"),
+            ("sessions API (100 a page)", "/api/v1/sessions?page_size=100"),
+            ("feed, 90 days, filtered", f"/feeds/events.ics?{window}&kind=class&kind=club"),
+            ("feed, 90 days, whole province", f"/feeds/events.ics?{window}"),
+            ("feed, one institution (default window)", f"/feeds/institutions/{busiest.code}.ics"),
+        ]
+        header = f"{'':<46}{'median':>9}{'p95':>9}{'queries':>9}{'KB':>8}"
+        self.stdout.write(f"\nServer time in ms over {self.runs} requests each\n")
+        self.stdout.write(header)
+        for name, url in pages:
+            self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row())
+            self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row())
+        year = today.year - 1
+        self.stdout.write(self.measure_call(f"indicators {year}, province", lambda: compute(year)).row())
+        if district:
+            self.stdout.write(
+                self.measure_call(
+                    f"indicators {year}, {district.name}", lambda: compute(year, district)
+                ).row()
+            )
+        if not options["no_load"]:
+            self.load_test(options["load_seconds"])
+
+    def describe(self):
+        vendor = connection.vendor
+        version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
+        counts = {
+            "institutions": InstitutionPage.objects.count(),
+            "sessions": Session.objects.count(),
+        }
+        from events.models import Attendance
+        from institutions.models import VisitCount
+
+        counts["attendance"] = Attendance.objects.count()
+        counts["visit counts"] = VisitCount.objects.count()
+        self.stdout.write(
+            f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+            f"database {vendor} {version}".rstrip()
+        )
+        self.stdout.write("Data: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+
+    def measure(self, name: str, url: str, fresh: bool) -> Figure:
+        times, queries, size = [], 0, 0
+        if not fresh:
+            cache.clear()
+            self.client.get(url)  # fill the cache
+        for _ in range(self.runs):
+            if fresh:
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = self.client.get(url)
+                content = response.content
+                times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            queries, size = len(captured), len(content)
+        return Figure(name, times, queries, size)
+
+    def measure_call(self, name: str, call) -> Figure:
+        times, queries = [], 0
+        for _ in range(max(5, self.runs // 5)):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - started) * 1000)
+            queries = len(captured)
+        return Figure(name, times, queries, None)
+
+    def load_test(self, seconds: int):
+        wrk = shutil.which("wrk")
+        gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        if not wrk or not os.path.exists(gunicorn):
+            self.stdout.write("\nLoad test skipped: wrk or gunicorn is not installed.")
+            return
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        server = subprocess.Popen(
+            [gunicorn, "portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+            + ["--log-level", "warning"],
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/bench/bare/", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise CommandError("gunicorn did not start") from None
+                    time.sleep(0.2)
+            self.stdout.write(
+                f"\nThroughput: gunicorn, 2 workers; wrk, 2 threads, 16 connections, {seconds} s"
+            )
+            rates = {}
+            for name, path in (("bare Django view", "/bench/bare/"), ("listing, cached", "/lich-hoat-dong/")):
+                for _ in range(20):  # warm both workers' caches
+                    urllib.request.urlopen(base + path, timeout=30).read()
+                output = subprocess.run(
+                    [wrk, "-t2", "-c16", f"-d{seconds}s", base + path], capture_output=True, text=True
+                ).stdout
+                found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+                errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+                rates[name] = float(found.group(1)) if found else 0.0
+                note = f" ({errors.group(1)} non-2xx responses)" if errors else ""
+                self.stdout.write(f"{name:<46}{rates[name]:>9.0f} requests/s{note}")
+            bare = rates["bare Django view"] or 1
+            self.stdout.write(f"{'listing / bare view':<46}{rates['listing, cached'] / bare:>9.2f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
