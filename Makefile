@@ -56,7 +56,7 @@ check: install
 # Refresh the Vietnamese catalogue after changing user-facing strings, then translate and compile.
 messages: install
 	$(BIN)/python manage.py makemessages --locale vi --no-obsolete --add-location file \
-		--ignore '.venv/*' --ignore 'tests/*'
-	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*' --ignore 'node_modules/*'
 
 ci: test test-postgres test-browser lint check

@@ -20,6 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from institutions.models import InstitutionPage, fold_text, refresh_search_text
+from institutions.public_cache import cache_publicly
 
 from .recurrence import EventPageForm
 
@@ -172,6 +173,10 @@ class EventIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(self, request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The same for every visitor; what has ended drops out within a minute.
+        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
 
 
 def new_uid() -> str:
@@ -432,6 +437,17 @@ class SessionQuerySet(models.QuerySet):
         """Sessions that have not ended yet, soonest first."""
         return self.filter(end__gt=now or timezone.now()).order_by("start", "pk")
 
+    def coming(self, now: dt.datetime | None = None) -> SessionQuerySet:
+        """Sessions that have not ended and began at most a day ago: everything but what `running_long`
+        gives. Bounded by start, so the database reads the start index from there on."""
+        now = now or timezone.now()
+        return self.filter(end__gt=now, start__gte=now - LONG_SESSION)
+
+    def running_long(self, now: dt.datetime | None = None) -> SessionQuerySet:
+        """Sessions longer than a day that began more than a day ago and are still on (exhibitions)."""
+        now = now or timezone.now()
+        return self.filter(spans_days=True, end__gt=now, start__lt=now - LONG_SESSION)
+
     def between(self, first_day: dt.date, last_day: dt.date) -> SessionQuerySet:
         """Sessions starting on any day from `first_day` to `last_day` inclusive (local days)."""
         return self.filter(start__gte=local_midnight(first_day), start__lt=local_midnight(last_day, 1))
@@ -443,6 +459,13 @@ class SessionQuerySet(models.QuerySet):
             models.Q(start__gte=first, start__lt=after)
             | models.Q(original_start__gte=first, original_start__lt=after)
         )
+
+
+LONG_SESSION = dt.timedelta(days=1)
+
+
+def is_long(start: dt.datetime, end: dt.datetime) -> bool:
+    return end - start > LONG_SESSION
 
 
 def local_midnight(day: dt.date, days_after: int = 0) -> dt.datetime:
@@ -467,6 +490,8 @@ class Session(models.Model):
     note = models.CharField(max_length=255, blank=True)
     # False when a schedule change dropped a session that has records: it is kept so no count is lost.
     in_schedule = models.BooleanField(default=True)
+    # Longer than a day (set on save): the listing shows such sessions apart while they run.
+    spans_days = models.BooleanField(default=False, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -480,10 +505,15 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["start"], name="session_start"),
             models.Index(fields=["institution", "start"], name="session_institution_start"),
+            models.Index(fields=["spans_days", "end"], name="session_spans_days_end"),
         ]
 
     def __str__(self) -> str:
         return f"{self.event.title} – {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.spans_days = is_long(self.start, self.end)
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self) -> bool:

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import EventDate, EventPage, Session, SessionStatus
+from institutions.public_cache import content_changed
+
+from .models import EventDate, EventPage, Session, SessionStatus, is_long
 from .recurrence import parse_rule, until_day, until_value
 
 
@@ -136,6 +138,7 @@ def materialise_sessions(event: EventPage, until: dt.datetime | None = None) -> 
             "note": occ.note,
             "in_schedule": True,
             "institution_id": institution_id,
+            "spans_days": is_long(occ.start, occ.end),
         }
         session = existing.pop(key, None)
         if session is None:
@@ -154,10 +157,12 @@ def materialise_sessions(event: EventPage, until: dt.datetime | None = None) -> 
     Session.objects.bulk_create(created)
     Session.objects.bulk_update(
         updated + kept,
-        ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution"],
+        ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution", "spans_days"],
     )
     removed = [s.pk for s in dropped if not s.has_records()]
     Session.objects.filter(pk__in=removed).delete()
+    if created or updated or dropped:
+        transaction.on_commit(content_changed)  # bulk writes send no signals
     return len(created), len(updated), len(removed)
 
 
@@ -170,4 +175,6 @@ def remove_sessions(event: EventPage) -> int:
         session.in_schedule = False
     Session.objects.bulk_update(kept, ["in_schedule"])
     count, _ = Session.objects.filter(pk__in=[s.pk for s in sessions if not s.has_records()]).delete()
+    if sessions:
+        transaction.on_commit(content_changed)
     return count

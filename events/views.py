@@ -9,15 +9,19 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutions.models import InstitutionPage
+from institutions.public_cache import cache_publicly
 from institutions.views import paginated_json
 
 from .filters import SessionFilter
@@ -25,6 +29,8 @@ from .ical import build_calendar
 from .models import EventPage, Session, SessionStatus
 
 LISTING_PAGE_SIZE = 50
+RUNNING_SHOWN = 20
+MONTH_DAY_SHOWN = 4
 API_DEFAULT_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 
@@ -45,38 +51,80 @@ def listing_context(page, request) -> dict:
     filterset.is_valid()
     sessions = filterset.qs.exclude(status=SessionStatus.CANCELLED)
     chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
+    running = []
     if not chosen_from and "from" not in filterset.form.errors:
-        sessions = sessions.filter(end__gt=timezone.now())  # by default, what has not ended yet
+        # By default, what has not ended yet: exhibitions and other sessions of several days that
+        # began earlier are shown apart, above the first page.
+        if request.GET.get("page") in (None, "", "1"):
+            running = list(sessions.running_long().order_by("end", "pk")[:RUNNING_SHOWN])
+        sessions = sessions.coming()
     sessions = sessions.order_by("start", "pk")
 
     view = "month" if request.GET.get("view") == "month" else "list"
-    context = {"filterset": filterset, "view": view, "today": today}
+    context = {"filterset": filterset, "view": view, "today": today, "running": running}
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
     if view == "month":
         month = parse_month(request.GET.get("month")) or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
-        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
+        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day).order_by()
+        day = TruncDate("start", tzinfo=timezone.get_current_timezone())
+        counts = dict(
+            in_month.annotate(day=day).values("day").annotate(n=Count("pk")).values_list("day", "n")
+        )
+        # A province has hundreds of sessions on a busy day: the grid shows the first few of each day
+        # and links to that day's list for the rest.
+        first_ones = in_month.annotate(
+            day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()])
+        ).filter(rank__lte=MONTH_DAY_SHOWN)
         by_day: dict[dt.date, list[Session]] = {}
-        for session in in_month.order_by("start", "pk"):
-            by_day.setdefault(timezone.localtime(session.start).date(), []).append(session)
+        for session in first_ones.order_by("start", "pk"):
+            by_day.setdefault(session.day, []).append(session)
         weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        day_query = query_without(request, "page", "view", "month", "from", "to")
         context.update(
             month=month,
             previous_month=(month - dt.timedelta(days=1)).replace(day=1),
             next_month=last_day + dt.timedelta(days=1),
-            weeks=[[(day, by_day.get(day, []), day.month == month.month) for day in week] for week in weeks],
-            session_count=sum(len(day_sessions) for day_sessions in by_day.values()),
+            weeks=[
+                [
+                    (
+                        day,
+                        by_day.get(day, []),
+                        day.month == month.month,
+                        counts.get(day, 0) - len(by_day.get(day, [])),
+                        f"?{day_query}&from={day}&to={day}" if day_query else f"?from={day}&to={day}",
+                    )
+                    for day in week
+                ]
+                for week in weeks
+            ],
+            session_count=sum(counts.values()),
         )
         return context
 
-    paginator = Paginator(sessions, LISTING_PAGE_SIZE)
+    paginator = CappedPaginator(sessions, LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     days: OrderedDict[dt.date, list[Session]] = OrderedDict()
     for session in page_obj.object_list:
         days.setdefault(timezone.localtime(session.start).date(), []).append(session)
     context.update(page_obj=page_obj, paginator=paginator, days=days)
     return context
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` + 1 rows: the province's whole year ahead is "more than 1,000 sessions",
+    and counting it exactly would read every row of it for each listing page."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def parse_month(value: str | None) -> dt.date | None:
@@ -180,7 +228,7 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
     response["Last-Modified"] = http_date(stamp.timestamp())
     response["Content-Disposition"] = 'inline; filename="lich.ics"'
     patch_cache_control(response, public=True, max_age=300)
-    return response
+    return cache_publicly(response, settings.FEED_CACHE_SECONDS)
 
 
 @require_GET

@@ -8,6 +8,7 @@ class InstitutionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import public_cache, signals
 
         signals.connect()
+        public_cache.connect_signals()

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from anyascii import anyascii
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -213,6 +214,12 @@ class InstitutionIndexPage(Page):
             now=timezone.localtime(),
         )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from .public_cache import cache_publicly
+
+        # The same for every visitor; "open now" is at most a minute old.
+        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
 
     page_size = 20
 

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from .filters import InstitutionFilter
 from .models import InstitutionPage
+from .public_cache import cache_publicly
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -87,13 +89,16 @@ def paginated_json(request, filterset_class, queryset, serialise, *, default_siz
         params["page"] = number
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    return json_response(
-        {
-            "count": paginator.count,
-            "next": page_link(page.next_page_number()) if page.has_next() else None,
-            "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialise(item, request) for item in page.object_list],
-        }
+    return cache_publicly(
+        json_response(
+            {
+                "count": paginator.count,
+                "next": page_link(page.next_page_number()) if page.has_next() else None,
+                "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
+                "results": [serialise(item, request) for item in page.object_list],
+            }
+        ),
+        settings.PUBLIC_CACHE_SECONDS,
     )
 
 

@@ -51,3 +51,13 @@ def frozen_now():
     """Wednesday 25/11/2026, 09:00 in Hà Tĩnh, for everything about "upcoming" and "this week"."""
     with time_machine.travel(NOW, tick=False):
         yield NOW
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, the cache not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous requests for the listing, directory, feeds and APIs from the cache, before the
+    # session and everything after it run (institutions/public_cache.py).
+    "institutions.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +190,10 @@ EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", 
 # Feeds default to this window around today.
 EVENTS_FEED_DAYS_BACK = 30
 EVENTS_FEED_DAYS_AHEAD = 365
+# How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
+# publishing anything starts afresh at once (institutions/public_cache.py).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "300"))
 # Indicators (SPEC §4): sessions a class, club or interest group must hold in a year to count as regular,
 # and the base year of average growth (None: the first year with data).
 INDICATORS_REGULAR_SESSIONS = 10

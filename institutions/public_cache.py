@@ -1,0 +1,126 @@
+"""Caching of the public pages that are the same for every visitor: the listing, the directory, the
+feeds and the public APIs.
+
+A view opts in with `cache_publicly(response, seconds)`. `PublicCacheMiddleware` then keeps the
+response in Django's cache for requests without a session or messages cookie (never for a logged-in
+editor, so drafts and previews are never cached) and answers the next such request for the same
+address, language and content version before the rest of the stack runs, with 304 when the client
+already has it. Publishing, unpublishing, moving or deleting a page, a change of the stored sessions
+and a change of the snippets these pages show move the content version on, so the next request
+renders afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+from django.utils.translation import get_language_from_request
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+VERSION_KEY = "portal:content-version"
+ATTRIBUTE = "portal_public_cache_seconds"
+
+
+# What the cached pages show besides pages: a change of these forgets them.
+SHOWN_MODELS = {
+    "events.session",
+    "events.campaign",
+    "events.topic",
+    "events.audience",
+    "institutions.administrativeunit",
+    "institutions.openinghours",
+    "institutions.closure",
+}
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def content_changed(**_kwargs) -> None:
+    """Forget every cached public page (also a signal receiver)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cache_publicly(response: HttpResponse, seconds: int) -> HttpResponse:
+    setattr(response, ATTRIBUTE, seconds)
+    return response
+
+
+def is_anonymous(request) -> bool:
+    """No cookie that could make the page differ: no session (so not logged in) and no message."""
+    cookies = request.COOKIES
+    message_cookie = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
+    return settings.SESSION_COOKIE_NAME not in cookies and message_cookie not in cookies
+
+
+def cache_key(request) -> str:
+    language = get_language_from_request(request, check_path=True)
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{language}"
+    return f"public:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+class PublicCacheMiddleware:
+    """Serve and store the responses that views marked with `cache_publicly`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            return self.answer(request, *stored)
+        response = self.get_response(request)
+        seconds = getattr(response, ATTRIBUTE, None)
+        if (
+            seconds
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
+            cache.set(key, (response.content, headers), timeout=seconds)
+        return response
+
+    @staticmethod
+    def answer(request, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:  # 304 when the client has it already
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
+
+
+def model_changed(sender, instance=None, **_kwargs) -> None:
+    if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
+        content_changed()
+
+
+def connect_signals() -> None:
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(content_changed, dispatch_uid=f"public_cache_{id(signal)}")
+    post_save.connect(model_changed, dispatch_uid="public_cache_save")
+    post_delete.connect(model_changed, dispatch_uid="public_cache_delete")

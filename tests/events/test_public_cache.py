@@ -1,0 +1,93 @@
+"""The public cache: anonymous visitors share cached listings and feeds; editors never do; publishing
+shows at once."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Session
+
+from .conftest import publish
+from .factories import EventPageFactory
+from .test_listing import LISTING, programme  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+FEED = reverse("events:feed")
+API = reverse("events:api-sessions")
+
+
+@pytest.mark.parametrize("address", [LISTING, LISTING + "?kind=club&view=month", FEED, API, "/co-so/"])
+def test_the_second_anonymous_request_is_answered_from_the_cache(client, programme, address):  # noqa: F811
+    first = client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(address)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert len(queries) == 0
+
+
+def test_a_logged_in_editor_never_gets_or_leaves_a_cached_page(client, admin_client, programme):  # noqa: F811
+    client.get(LISTING)  # an anonymous visit fills the cache
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(LISTING)
+    assert len(queries) > 0  # rendered for the editor
+    assert response.wsgi_request.user.is_authenticated
+
+    from django.test import Client
+
+    editor_only = Client()
+    editor_only.force_login(response.wsgi_request.user)
+    editor_only.get(FEED)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(FEED)
+    assert len(queries) > 0  # the editor's feed was not stored for others
+
+
+def test_a_visitor_with_a_message_gets_a_fresh_page(client, programme):  # noqa: F811
+    client.get(LISTING)
+    client.cookies["messages"] = "anything"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LISTING)
+    assert len(queries) > 0
+
+
+def test_publishing_an_event_shows_at_once(client, programme):  # noqa: F811
+    assert "Lớp mới" not in client.get(LISTING).content.decode()
+    publish(EventPageFactory(parent=programme["can_loc"], title="Lớp mới"))
+    assert "Lớp mới" in client.get(LISTING).content.decode()
+    assert "Lớp mới" in client.get(FEED).content.decode()
+
+
+def test_unpublishing_hides_at_once(client, programme):  # noqa: F811
+    assert "CLB thơ người cao tuổi" in client.get(LISTING).content.decode()
+    programme["club"].unpublish()
+    assert "CLB thơ người cao tuổi" not in client.get(LISTING).content.decode()
+
+
+def test_a_changed_session_shows_at_once(client, programme):  # noqa: F811
+    client.get(API)
+    Session.objects.filter(event=programme["club"]).delete()
+    assert "CLB thơ người cao tuổi" not in client.get(API).content.decode()
+
+
+def test_a_cached_feed_answers_304_to_a_client_that_has_it(client, programme):  # noqa: F811
+    first = client.get(FEED)
+    again = client.get(FEED, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+
+
+def test_cached_responses_expire(client, programme):  # noqa: F811
+    client.get(LISTING)
+    later = timezone.now() + dt.timedelta(seconds=settings.PUBLIC_CACHE_SECONDS + 1)
+    with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
+        client.get(LISTING)
+    assert len(queries) > 0
