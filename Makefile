@@ -9,7 +9,7 @@ DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-7f3kq9v2xw8m4p6t1r5y0u8i3o2a9s7d6f5g4h3j2k1l0z \
 	ALLOWED_HOSTS=hoctap.hatinh.gov.vn
 
-.PHONY: install run test test-postgres test-browser lint format check messages ci
+.PHONY: install run test test-postgres test-redis test-browser bench bench-postgres lint format check messages ci
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
@@ -35,10 +35,21 @@ test: install
 test-postgres: install
 	bash scripts/with-postgres.sh $(BIN)/pytest
 
+# The suite with a shared Redis as the cache, as a deployment with several app servers runs.
+test-redis: install
+	bash scripts/with-redis.sh $(BIN)/pytest
+
 # Browser journeys, axe-core and the Nu HTML Checker in Debian's Chromium (installs them when missing).
 test-browser: install
 	bash scripts/browser-tools.sh
 	PORTAL_BROWSER_GATES=required $(BIN)/pytest -m browser tests/browser
+
+# Province-scale benchmark: generates the data once (.bench/, or a throwaway PostgreSQL), prints the table.
+bench: install
+	bash scripts/bench.sh
+
+bench-postgres: install
+	bash scripts/with-postgres.sh bash scripts/bench.sh
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,4 +70,4 @@ messages: install
 		--ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*' --ignore 'node_modules/*'
 
-ci: test test-postgres test-browser lint check
+ci: test test-postgres test-redis test-browser lint check

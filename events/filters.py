@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import AreaFilter
+from institutions.filters import AreaFilter, QuickSelectMultiple
 from institutions.models import InstitutionKind, InstitutionPage
 
 from .models import AudienceCode, Campaign, EventKind, EventPage, Session, Topic, local_midnight
@@ -52,7 +52,10 @@ class SessionFilter(django_filters.FilterSet):
         input_formats=ISO_DATE,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Each filter below follows foreign keys forwards, so no row can repeat: no DISTINCT, which would
+    # keep the database from reading sessions in start order.
     kind = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="event__kind",
         choices=EventKind.choices,
         label=_("Kind"),
@@ -65,12 +68,21 @@ class SessionFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     topic = django_filters.ModelMultipleChoiceFilter(
-        method="about_topics", queryset=Topic.objects.all(), to_field_name="slug", label=_("Topic")
+        method="about_topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        label=_("Topic"),
+        widget=QuickSelectMultiple,
     )
     campaign = django_filters.ModelMultipleChoiceFilter(
-        method="in_campaigns", queryset=Campaign.objects.all(), to_field_name="slug", label=_("Campaign")
+        method="in_campaigns",
+        queryset=Campaign.objects.all(),
+        to_field_name="slug",
+        label=_("Campaign"),
+        widget=QuickSelectMultiple,
     )
     institution = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="institution__code",
         queryset=InstitutionPage.objects.all(),
         to_field_name="code",
@@ -78,6 +90,7 @@ class SessionFilter(django_filters.FilterSet):
         widget=forms.MultipleHiddenInput,
     )
     institution_kind = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="institution__kind",
         choices=InstitutionKind.choices,
         label=_("Place"),

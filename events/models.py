@@ -505,7 +505,8 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["start"], name="session_start"),
             models.Index(fields=["institution", "start"], name="session_institution_start"),
-            models.Index(fields=["spans_days", "end"], name="session_spans_days_end"),
+            # Few rows: the sessions of several days (exhibitions), for the listing's "on now".
+            models.Index(fields=["end"], condition=models.Q(spans_days=True), name="session_running_long"),
         ]
 
     def __str__(self) -> str:

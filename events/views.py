@@ -5,12 +5,10 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime as dt
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber, TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -67,19 +65,21 @@ def listing_context(page, request) -> dict:
     if view == "month":
         month = parse_month(request.GET.get("month")) or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
-        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day).order_by()
-        day = TruncDate("start", tzinfo=timezone.get_current_timezone())
-        counts = dict(
-            in_month.annotate(day=day).values("day").annotate(n=Count("pk")).values_list("day", "n")
-        )
+        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
         # A province has hundreds of sessions on a busy day: the grid shows the first few of each day
-        # and links to that day's list for the rest.
-        first_ones = in_month.annotate(
-            day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()])
-        ).filter(rank__lte=MONTH_DAY_SHOWN)
+        # and links to that day's list for the rest. Only times are read for the count; whole rows
+        # only for the sessions shown.
+        zone = timezone.get_current_timezone()
+        counts: Counter[dt.date] = Counter()
+        shown_ids = []
+        for pk, start in in_month.order_by("start", "pk").values_list("pk", "start"):
+            day = start.astimezone(zone).date()
+            counts[day] += 1
+            if counts[day] <= MONTH_DAY_SHOWN:
+                shown_ids.append(pk)
         by_day: dict[dt.date, list[Session]] = {}
-        for session in first_ones.order_by("start", "pk"):
-            by_day.setdefault(session.day, []).append(session)
+        for session in Session.objects.for_listing().filter(pk__in=shown_ids).order_by("start", "pk"):
+            by_day.setdefault(timezone.localtime(session.start).date(), []).append(session)
         weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         day_query = query_without(request, "page", "view", "month", "from", "to")
         context.update(

@@ -25,6 +25,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "portal:content-version"
+UNITS_VERSION_KEY = "portal:units-version"
 ATTRIBUTE = "portal_public_cache_seconds"
 
 
@@ -114,9 +115,19 @@ class PublicCacheMiddleware:
         return response
 
 
+def units_version() -> int:
+    """Moves on only when an administrative unit changes (the area choices are kept for it)."""
+    return cache.get_or_set(UNITS_VERSION_KEY, 1, timeout=None)
+
+
 def model_changed(sender, instance=None, **_kwargs) -> None:
     if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
         content_changed()
+    if sender._meta.label_lower == "institutions.administrativeunit":
+        try:
+            cache.incr(UNITS_VERSION_KEY)
+        except ValueError:
+            cache.set(UNITS_VERSION_KEY, 2, timeout=None)
 
 
 def connect_signals() -> None:

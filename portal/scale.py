@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from events.models import Attendance, Audience, EventKind, EventPage, Session, Topic
+from events.models import Attendance, Audience, EventKind, EventPage, Session, Topic, is_long
 from institutions.models import (
     AdministrativeUnit,
     InstitutionIndexPage,
@@ -152,6 +152,8 @@ def generate(institutions: int, events: int, years: int, seed: int = 1520, log=p
         log(f"{counts.attendance} attendance records")
         counts.visits = add_visits(rng, created, first_day, today)
         log(f"{counts.visits} visit counts")
+    with connection.cursor() as cursor:  # statistics for the query planner, as after any bulk load
+        cursor.execute("ANALYZE")
     return counts
 
 
@@ -223,9 +225,11 @@ def add_events(rng, institutions, count: int, now, first_day: dt.date, today: dt
         end = start + dt.timedelta(minutes=rng.choice([60, 90, 120]))
         weekly = rng.random() < 0.75
         occurrences = rng.randint(20, 45) if weekly else 1
+        if not weekly and rng.random() < 0.05:  # an exhibition of one to four months
+            end = start + dt.timedelta(days=rng.randint(30, 120), hours=8)
         rrule = f"FREQ=WEEKLY;BYDAY={WEEKDAYS[start.weekday()]};COUNT={occurrences}" if weekly else ""
         title = f"{rng.choice(EVENT_WORDS)} {number}"
-        kind = rng.choice(EventKind.values)
+        kind = EventKind.EXHIBITION if is_long(start, end) else rng.choice(EventKind.values)
         own = {
             "kind": kind,
             "campaign_id": None,
@@ -277,6 +281,7 @@ def add_events(rng, institutions, count: int, now, first_day: dt.date, today: dt
                     start=start + shift,
                     end=end + shift,
                     status="cancelled" if cancelled else "scheduled",
+                    spans_days=is_long(start, end),
                 )
 
     total = 0

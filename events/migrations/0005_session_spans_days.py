@@ -24,7 +24,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="session",
-            index=models.Index(fields=["spans_days", "end"], name="session_spans_days_end"),
+            index=models.Index(
+                fields=["end"], condition=models.Q(spans_days=True), name="session_running_long"
+            ),
         ),
         migrations.RunPython(mark_long_sessions, migrations.RunPython.noop),
     ]

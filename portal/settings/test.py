@@ -5,12 +5,14 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import cache_from_env
 
 SECRET_KEY = "test-secret-key-used-only-by-the-test-suite"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory, or the Redis that CACHE_URL names (CI runs the suite once that way: make test-redis).
+CACHES = {"default": cache_from_env()}
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests

@@ -30,3 +30,19 @@ def test_cache_defaults_to_local_memory(monkeypatch):
     monkeypatch.delenv("CACHE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert cache_from_env()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_the_cache_is_the_one_the_environment_names():
+    """CI runs the suite a second time with CACHE_URL naming a Redis (make test-redis)."""
+    import os
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if (os.environ.get("CACHE_URL") or "").startswith("redis://"):
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+    else:
+        assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    cache.set("portal:probe", {"một": 1})
+    assert cache.get("portal:probe") == {"một": 1}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make bench (SQLite in .bench/) and make bench-postgres (a throwaway PostgreSQL cluster, through
+# scripts/with-postgres.sh): migrate, fill with the province-scale data when empty, measure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=.venv/bin/python
+
+if ! command -v wrk >/dev/null; then
+    echo "Installing wrk (the load generator) with apt"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq wrk >/dev/null || $sudo sh -c "apt-get update -qq && apt-get install -y -qq wrk"
+fi
+
+export DJANGO_SETTINGS_MODULE=portal.settings.bench
+export SECRET_KEY="${SECRET_KEY:-benchmark-only-not-a-secret-3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c}"
+export ALLOWED_HOSTS=localhost,127.0.0.1
+if [ -z "${DATABASE_URL:-}" ]; then
+    mkdir -p .bench
+    export DATABASE_URL="sqlite:///$PWD/.bench/scale.sqlite3"
+fi
+
+$python manage.py migrate --noinput -v0
+$python manage.py bench --generate "$@"
