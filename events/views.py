@@ -205,7 +205,7 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
         return HttpResponse(_("“to” is before “from”."), status=400, content_type="text/plain; charset=utf-8")
 
     matching = filterset.qs.between(first, last)
-    event_ids = set(matching.values_list("event_id", flat=True))
+    event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())
     events = list(
         EventPage.objects.filter(pk__in=event_ids).prefetch_related("topics", "dates").order_by("pk")
     )
