@@ -134,6 +134,26 @@ def test_month_view_shows_a_grid(client, programme):
     assert "12/2026" in response.content.decode()
 
 
+def test_a_busy_day_shows_four_sessions_and_links_to_the_rest(client, programme):
+    for hour in range(7, 13):
+        publish(
+            EventPageFactory(
+                parent=programme["can_loc"],
+                title=f"Buổi {hour} giờ",
+                start=dt.datetime(2026, 12, 9, hour, 0, tzinfo=HANOI),
+                end=dt.datetime(2026, 12, 9, hour, 45, tzinfo=HANOI),
+            )
+        )
+    response = client.get(LISTING, {"view": "month", "month": "2026-12", "institution": "TV-CL"})
+    (cell,) = [cell for week in response.context["weeks"] for cell in week if cell[0] == dt.date(2026, 12, 9)]
+    _day, shown, _in_month, more, link = cell
+    assert [s.event.title for s in shown] == ["Buổi 7 giờ", "Buổi 8 giờ", "Buổi 9 giờ", "Buổi 10 giờ"]
+    assert more == 3  # 11 and 12 o'clock, and the poetry club's Wednesday afternoon
+    assert link == "?institution=TV-CL&from=2026-12-09&to=2026-12-09"
+    assert "thêm 3 buổi ngày 09/12" in response.content.decode()
+    assert len(titles(client.get(LISTING + link))) == 7
+
+
 def test_month_view_ignores_a_bad_month(client, programme):
     assert client.get(LISTING, {"view": "month", "month": "2026-99"}).status_code == 200
 
