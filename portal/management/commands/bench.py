@@ -44,12 +44,16 @@ class Figure:
     queries: int
     size: int | None
 
-    def row(self) -> str:
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def row(self, bare: float) -> str:
         times = sorted(self.times)
-        median = statistics.median(times)
+        median = self.median
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         size = f"{self.size / 1024:8.1f}" if self.size is not None else f"{'–':>8}"
-        return f"{self.name:<46}{median:>9.1f}{p95:>9.1f}{self.queries:>9}{size}"
+        return f"{self.name:<46}{median:>9.1f}{p95:>9.1f}{median / bare:>9.0f}{self.queries:>9}{size}"
 
 
 class Command(BaseCommand):
@@ -92,29 +96,40 @@ class Command(BaseCommand):
             ("event page", coming.event.url if coming else "/"),
             ("sessions API (100 a page)", "/api/v1/sessions?page_size=100"),
             ("feed, 90 days, filtered", f"/feeds/events.ics?{window}&kind=class&kind=club"),
-            ("feed, 90 days, whole province", f"/feeds/events.ics?{window}"),
             ("feed, one institution (default window)", f"/feeds/institutions/{busiest.code}.ics"),
         ]
-        header = f"{'':<46}{'median':>9}{'p95':>9}{'queries':>9}{'KB':>8}"
-        self.stdout.write(f"\nServer time in ms over {self.runs} requests each\n")
+        header = f"{'':<46}{'median':>9}{'p95':>9}{'× bare':>9}{'queries':>9}{'KB':>8}"
+        bare_figure = self.measure("bare Django view", "/bench/bare/", fresh=False)
+        bare = bare_figure.median
+        self.stdout.write(
+            f"\nServer time in ms over {self.runs} requests each (× bare: median over the bare view's)\n"
+        )
         self.stdout.write(header)
+        self.stdout.write(bare_figure.row(bare))
         for name, url in pages:
-            self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row())
-            self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row())
+            self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row(bare))
+            self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row(bare))
         year = today.year - 1
-        self.stdout.write(self.measure_call(f"indicators {year}, province", lambda: compute(year)).row())
+        province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
+        self.stdout.write(province.row(bare))
         if district:
             self.stdout.write(
-                self.measure_call(
-                    f"indicators {year}, {district.name}", lambda: compute(year, district)
-                ).row()
+                self.measure_call(f"indicators {year}, {district.name}", lambda: compute(year, district)).row(
+                    bare
+                )
             )
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
 
     def describe(self):
         vendor = connection.vendor
-        version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
+        version = ""
+        if vendor == "postgresql":
+            version = f"{connection.pg_version // 10000}.{connection.pg_version % 100}"
+        elif vendor == "sqlite":
+            import sqlite3
+
+            version = sqlite3.sqlite_version
         counts = {
             "institutions": InstitutionPage.objects.count(),
             "sessions": Session.objects.count(),
