@@ -9,13 +9,16 @@ dates off are EXDATEs, extra dates RDATEs, and moved sessions overrides with REC
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
-from icalendar import Calendar, Event, vRecur
+from django.utils.translation import get_language
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from institutions.models import InstitutionPage
 
@@ -25,6 +28,7 @@ from .recurrence import parse_rule
 PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"
 # SEQUENCE is the time of the last publication, in seconds since this moment: it only grows.
 SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+COMPONENT_CACHE_SECONDS = 24 * 60 * 60
 
 
 def plain_text(html: str) -> str:
@@ -65,6 +69,75 @@ def build_calendar(
         del calendar["UID"]
     calendar.add_missing_timezones()
     return calendar
+
+
+def calendar_bytes(
+    name: str,
+    events: Iterable[EventPage],
+    sessions: Iterable[Session],
+    url_for,
+    stamp: dt.datetime,
+) -> bytes:
+    """`build_calendar(...).to_ical()`, with each event's components kept in the cache.
+
+    An event's VEVENTs depend only on the event, its institution, its sessions in the window and the
+    language; their key is made of exactly those, so a publication re-renders only what it changed.
+    """
+    by_event: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_event[session.event_id].append(session)
+    keyed = []
+    for event in events:
+        event_sessions = sorted(by_event.get(event.pk, []), key=lambda s: s.original_start)
+        if event_sessions:
+            url = url_for(event)
+            keyed.append((component_key(event, event_sessions, url), event, event_sessions, url))
+    found = cache.get_many([key for key, *_rest in keyed])
+    missing = {}
+    parts = []
+    for key, event, event_sessions, url in keyed:
+        if key not in found:
+            components = event_components(event, event_sessions, url, stamp)
+            found[key] = missing[key] = b"".join(component.to_ical() for component in components)
+        parts.append(found[key])
+    if missing:
+        cache.set_many(missing, timeout=COMPONENT_CACHE_SECONDS)
+
+    calendar = Calendar.new(name=name, prodid=PRODID, uid=None)
+    calendar.add("X-WR-TIMEZONE", timezone.get_default_timezone_name())
+    if "UID" in calendar:
+        del calendar["UID"]
+    if parts:
+        calendar.add_component(Timezone.from_tzid(timezone.get_default_timezone_name()))
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *parts, b"END:VCALENDAR", end])
+
+
+def component_key(event: EventPage, sessions: list[Session], url: str) -> str:
+    institution = institution_of(event)
+    material = repr(
+        (
+            event.pk,
+            event.last_published_at,
+            event.latest_revision_created_at,
+            url,
+            get_language(),
+            [
+                (s.pk, s.original_start, s.start, s.end, s.status, s.is_extra, s.all_day, s.note)
+                for s in sessions
+            ],
+            [topic.name for topic in event.topics.all()],
+            [(date.kind, date.date) for date in event.dates.all()],
+            (
+                institution.pk,
+                institution.title,
+                institution.address,
+                institution.latitude,
+                institution.longitude,
+            ),
+        )
+    )
+    return "ical:" + hashlib.sha256(material.encode()).hexdigest()
 
 
 def event_components(event: EventPage, sessions: list[Session], url: str, stamp: dt.datetime) -> list[Event]:
@@ -131,7 +204,7 @@ def base_event(event: EventPage, url: str, stamp: dt.datetime) -> Event:
     published = event.last_published_at or event.latest_revision_created_at or stamp
     component = Event.new(
         uid=event.uid,
-        stamp=stamp,
+        stamp=published,  # when this event's information was last revised (RFC 5545, 3.8.7.2)
         sequence=max(0, int((published - SEQUENCE_EPOCH).total_seconds())),
         last_modified=published,
         summary=event.title,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar as month_calendar
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter, OrderedDict
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -23,7 +25,7 @@ from institutions.public_cache import cache_publicly
 from institutions.views import paginated_json
 
 from .filters import SessionFilter
-from .ical import build_calendar
+from .ical import build_calendar, calendar_bytes
 from .models import EventPage, Session, SessionStatus
 
 LISTING_PAGE_SIZE = 50
@@ -185,6 +187,26 @@ def session_list(request):
     )
 
 
+@dataclasses.dataclass(eq=False, slots=True)
+class SessionRow:
+    """What a feed reads of a session: a plain row, several times cheaper to load than a model."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk", "event_id", "institution_id", "original_start", "start", "end", "all_day", "is_extra", "status",
+        "note",
+    )  # fmt: skip
+    pk: int
+    event_id: int
+    institution_id: int
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool
+    is_extra: bool
+    status: str
+    note: str
+
+
 def feed_window(filterset: SessionFilter) -> tuple[dt.date, dt.date]:
     """The feed's days: `from`/`to` when given, else 30 days back to 12 months ahead."""
     today = timezone.localdate()
@@ -210,15 +232,19 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
         EventPage.objects.filter(pk__in=event_ids).prefetch_related("topics", "dates").order_by("pk")
     )
     # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
-    sessions = list(Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(first, last))
+    sessions = [
+        SessionRow(*row)
+        for row in Session.objects.filter(event_id__in=event_ids, in_schedule=True)
+        .touching(first, last)
+        .values_list(*SessionRow.FIELDS)
+    ]
     attach_institutions(events, sessions)
 
     stamp = max((event.last_published_at for event in events if event.last_published_at), default=None)
     stamp = stamp or dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    calendar = build_calendar(
+    body = calendar_bytes(
         name, events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), stamp
     )
-    body = calendar.to_ical()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     conditional = get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
     if conditional is not None:
