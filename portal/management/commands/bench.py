@@ -4,8 +4,9 @@ Meant for the settings `portal.settings.bench` and a database filled by `generat
 (`make bench` does both). Server time is measured in the process, through Django's test client, so
 it is the time Django spends on the request (no network). Before every request of an "uncached"
 row the public cache is forgotten, as a publication does, so the page renders afresh; the "cached"
-rows are what the other visitors get until the next publication. Throughput is measured with
-gunicorn (2 workers) and wrk on 127.0.0.1.
+rows are what the other visitors get until the next publication; the feeds' "empty cache" rows start
+from nothing cached at all (not even each event's VEVENTs). Throughput is measured with gunicorn
+(2 workers) and wrk on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -107,6 +109,8 @@ class Command(BaseCommand):
         self.stdout.write(header)
         self.stdout.write(bare_figure.row(bare))
         for name, url in pages:
+            if name.startswith("feed"):  # nothing kept at all, not even each event's VEVENTs
+                self.stdout.write(self.measure(f"{name}, empty cache", url, fresh=True, cold=True).row(bare))
             self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row(bare))
             self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row(bare))
         year = today.year - 1
@@ -145,12 +149,13 @@ class Command(BaseCommand):
         )
         self.stdout.write("Data: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
 
-    def measure(self, name: str, url: str, fresh: bool) -> Figure:
+    def measure(self, name: str, url: str, fresh: bool, cold: bool = False) -> Figure:
         times, queries, size = [], 0, 0
-        if not fresh:
-            self.client.get(url)  # fill the cache
-        for _ in range(self.runs):
-            if fresh:
+        self.client.get(url)  # fill the caches
+        for _ in range(max(5, self.runs // 5) if cold else self.runs):
+            if cold:
+                cache.clear()
+            elif fresh:
                 content_changed()  # as a publication does: every public page renders afresh
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
