@@ -115,10 +115,10 @@ def listing_context(page, request) -> dict:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows: the province's whole year ahead is "more than 1,000 sessions",
+    """Counts at most `cap` + 1 rows: the province's whole year ahead is "more than 500 sessions",
     and counting it exactly would read every row of it for each listing page."""
 
-    cap = 1000
+    cap = 500
 
     @cached_property
     def count(self) -> int:

@@ -1,5 +1,7 @@
 """The directory's one FilterSet, shared by the directory page and the JSON API."""
 
+import hashlib
+
 import django_filters
 from django import forms
 from django.core.cache import cache
@@ -49,6 +51,24 @@ class QuickSelect(QuickSelectMixin, forms.Select):
     pass
 
 
+class AreaSelect(QuickSelect):
+    """The area menu, kept in the cache as written for each chosen value and set of choices (an officer
+    is offered only their area)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (
+            "area-select:"
+            + hashlib.sha256(
+                repr((get_language(), name, value, attrs, list(self.choices))).encode()
+            ).hexdigest()
+        )
+        html = cache.get(key)
+        if html is None:
+            html = str(super().render(name, value, attrs, renderer))
+            cache.set(key, html, timeout=60 * 60)
+        return mark_safe(html)
+
+
 class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
     pass
 
@@ -64,7 +84,7 @@ class AreaField(forms.ChoiceField):
         "unknown": _("There is no administrative unit with the code “%(value)s”."),
     }
 
-    widget = QuickSelect
+    widget = AreaSelect
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", self.unit_choices)

@@ -119,3 +119,16 @@ def test_an_officer_sees_their_own_area_chosen_and_only_the_units_inside_it(clie
         ).values_list("code", flat=True)
         assert "443" in offered and offered <= set(inside)
         assert "42" not in offered  # not the province
+
+
+def test_the_officers_menu_is_not_the_one_kept_for_provincial_staff(client, admin_client, django_user_model):
+    from institutions.models import AdministrativeUnit
+    from institutions.roles import area_group
+
+    assert 'value="18073"' in admin_client.get(URL).content.decode()  # the whole province's menu, cached
+    officer = django_user_model.objects.create_user("can_bo", password="password")
+    officer.groups.add(area_group(AdministrativeUnit.objects.for_code("443")))
+    client.force_login(officer)
+    page = client.get(URL).content.decode()
+    assert 'value="443" selected' in page
+    assert 'value="18073"' not in page  # Thành Sen is not in Can Lộc
