@@ -29,6 +29,7 @@ PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"
 # SEQUENCE is the time of the last publication, in seconds since this moment: it only grows.
 SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 COMPONENT_CACHE_SECONDS = 24 * 60 * 60
+EVENT_FIELDS = EventPage._meta.concrete_fields
 
 
 def plain_text(html: str) -> str:
@@ -117,9 +118,7 @@ def component_key(event: EventPage, sessions: list[Session], url: str) -> str:
     institution = institution_of(event)
     material = repr(
         (
-            event.pk,
-            event.last_published_at,
-            event.latest_revision_created_at,
+            [getattr(event, field.attname) for field in EVENT_FIELDS],  # whatever changed it, and how
             url,
             get_language(),
             [

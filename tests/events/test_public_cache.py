@@ -93,3 +93,24 @@ def test_cached_responses_expire(client, programme, settings):  # noqa: F811
     with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
         client.get(LISTING)
     assert len(queries) > 0
+
+
+def test_a_publication_re_renders_only_the_events_it_changed_in_the_feed(client, programme, monkeypatch):  # noqa: F811
+    from events import ical
+
+    rendered = []
+    original = ical.event_components
+    monkeypatch.setattr(
+        ical, "event_components", lambda event, *args: rendered.append(event.pk) or original(event, *args)
+    )
+    first = client.get(FEED).content
+    assert len(set(rendered)) >= 2
+    rendered.clear()
+    club = programme["club"]
+    club.title = "CLB thơ người cao tuổi Can Lộc"
+    club.save_revision().publish()
+    again = client.get(FEED).content
+    assert rendered == [club.pk]
+    renamed = "CLB thơ người cao tuổi Can Lộc".encode()
+    assert renamed not in first.replace(b"\r\n ", b"")  # lines of iCalendar fold at 75 octets
+    assert renamed in again.replace(b"\r\n ", b"")
