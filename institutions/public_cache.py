@@ -13,6 +13,7 @@ renders afresh.
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,20 +42,35 @@ SHOWN_MODELS = {
 }
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
+def fresh_version() -> int:
+    """A version for a counter that is missing (first use, or evicted by a full cache): a random
+    56-bit number, not 1, so that no page kept under an earlier version can come back."""
+    return secrets.randbits(56)
+
+
+def current(key: str) -> int:
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        version = fresh_version()
+        cache.add(key, version, timeout=None)
+        version = cache.get(key, version)
     return version
+
+
+def move_on(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # not set yet, or evicted
+        cache.set(key, fresh_version(), timeout=None)
+
+
+def content_version() -> int:
+    return current(VERSION_KEY)
 
 
 def content_changed(**_kwargs) -> None:
     """Forget every cached public page (also a signal receiver)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(VERSION_KEY, 2, timeout=None)
+    move_on(VERSION_KEY)
 
 
 def cache_publicly(response: HttpResponse, seconds: int) -> HttpResponse:
@@ -117,17 +133,14 @@ class PublicCacheMiddleware:
 
 def units_version() -> int:
     """Moves on only when an administrative unit changes (the area choices are kept for it)."""
-    return cache.get_or_set(UNITS_VERSION_KEY, 1, timeout=None)
+    return current(UNITS_VERSION_KEY)
 
 
 def model_changed(sender, instance=None, **_kwargs) -> None:
     if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
         content_changed()
     if sender._meta.label_lower == "institutions.administrativeunit":
-        try:
-            cache.incr(UNITS_VERSION_KEY)
-        except ValueError:
-            cache.set(UNITS_VERSION_KEY, 2, timeout=None)
+        move_on(UNITS_VERSION_KEY)
 
 
 def connect_signals() -> None:

@@ -25,7 +25,13 @@ def cache_from_env() -> dict:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    # Room for the pages and each event's feed components of a province (Django's default is 300
+    # entries, fewer than one feed's events): beyond it the least recently used are dropped.
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portal",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

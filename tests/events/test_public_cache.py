@@ -65,6 +65,20 @@ def test_publishing_an_event_shows_at_once(client, programme):  # noqa: F811
     assert "Lớp mới" in client.get(FEED).content.decode()
 
 
+def test_a_publication_shows_even_when_the_cache_dropped_the_version(client, programme):  # noqa: F811
+    """A full cache drops its least recently used keys, the content version among them: the version
+    that replaces it must not bring back a page kept before the publication."""
+    from django.core.cache import cache
+
+    from institutions.public_cache import VERSION_KEY
+
+    cache.delete(VERSION_KEY)
+    assert "Lớp mới" not in client.get(LISTING).content.decode()  # kept under the first version
+    publish(EventPageFactory(parent=programme["can_loc"], title="Lớp mới"))
+    cache.delete(VERSION_KEY)  # evicted after the publication moved it on
+    assert "Lớp mới" in client.get(LISTING).content.decode()
+
+
 def test_unpublishing_hides_at_once(client, programme):  # noqa: F811
     assert "CLB thơ người cao tuổi" in client.get(LISTING).content.decode()
     programme["club"].unpublish()
