@@ -9,6 +9,7 @@ dates off are EXDATEs, extra dates RDATEs, and moved sessions overrides with REC
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -108,10 +109,26 @@ def calendar_bytes(
     calendar.add("X-WR-TIMEZONE", timezone.get_default_timezone_name())
     if "UID" in calendar:
         del calendar["UID"]
-    if parts:
-        calendar.add_component(Timezone.from_tzid(timezone.get_default_timezone_name()))
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return b"".join([head, *parts, b"END:VCALENDAR", end])
+    zone = [vtimezone(timezone.get_default_timezone_name())] if parts else []
+    return b"".join([head, *zone, *parts, b"END:VCALENDAR", end])
+
+
+@functools.cache
+def vtimezone(name: str) -> bytes:
+    """The VTIMEZONE of a zone, as written: the same for every feed, and slow to work out."""
+    return Timezone.from_tzid(name).to_ical()
+
+
+def topics_of(event: EventPage) -> list:
+    """The event's topics: the feed's prefetched list, else read."""
+    topics = getattr(event, "topic_list", None)
+    return list(event.topics.all()) if topics is None else topics
+
+
+def dates_of(event: EventPage) -> list[EventDate]:
+    dates = getattr(event, "date_list", None)
+    return list(event.dates.all()) if dates is None else dates
 
 
 def component_key(event: EventPage, sessions: list[Session], url: str) -> str:
@@ -125,8 +142,8 @@ def component_key(event: EventPage, sessions: list[Session], url: str) -> str:
                 (s.pk, s.original_start, s.start, s.end, s.status, s.is_extra, s.all_day, s.note)
                 for s in sessions
             ],
-            [topic.name for topic in event.topics.all()],
-            [(date.kind, date.date) for date in event.dates.all()],
+            [topic.name for topic in topics_of(event)],
+            [(date.kind, date.date) for date in dates_of(event)],
             (
                 institution.pk,
                 institution.title,
@@ -174,7 +191,7 @@ def event_components(event: EventPage, sessions: list[Session], url: str, stamp:
 
     first_local = timezone.localtime(first)
     exdates = [s.original_start for s in sessions if s.status == SessionStatus.CANCELLED]
-    for date in event.dates.all():
+    for date in dates_of(event):
         if date.kind == EventDate.Kind.EXCLUDE:
             moment = dt.datetime.combine(date.date, first_local.timetz())
             if first <= moment <= last_rule_start:
@@ -216,7 +233,7 @@ def base_event(event: EventPage, url: str, stamp: dt.datetime) -> Event:
     component.add("LOCATION", event.location_text(institution))
     if event.venue == Venue.INSTITUTION and institution.latitude is not None:
         component.add("GEO", (float(institution.latitude), float(institution.longitude)))
-    categories = [str(event.get_kind_display()), *(topic.name for topic in event.topics.all())]
+    categories = [str(event.get_kind_display()), *(topic.name for topic in topics_of(event))]
     component.add("CATEGORIES", categories)
     return component
 

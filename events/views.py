@@ -6,11 +6,13 @@ import calendar as month_calendar
 import dataclasses
 import datetime as dt
 import hashlib
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,7 +28,7 @@ from institutions.views import paginated_json
 
 from .filters import SessionFilter
 from .ical import build_calendar, calendar_bytes
-from .models import EventPage, Session, SessionStatus
+from .models import EventPage, Session, SessionQuerySet, SessionStatus, local_midnight
 
 LISTING_PAGE_SIZE = 50
 RUNNING_SHOWN = 20
@@ -51,16 +53,16 @@ def listing_context(page, request) -> dict:
     filterset.is_valid()
     sessions = filterset.qs.exclude(status=SessionStatus.CANCELLED)
     chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
+    view = "month" if request.GET.get("view") == "month" else "list"
     running = []
     if not chosen_from and "from" not in filterset.form.errors:
         # By default, what has not ended yet: exhibitions and other sessions of several days that
         # began earlier are shown apart, above the first page.
-        if request.GET.get("page") in (None, "", "1"):
-            running = list(sessions.running_long().order_by("end", "pk")[:RUNNING_SHOWN])
+        if view == "list" and request.GET.get("page") in (None, "", "1"):
+            running = list(sessions.running_long().listed().order_by("end", "pk")[:RUNNING_SHOWN])
         sessions = sessions.coming()
     sessions = sessions.order_by("start", "pk")
 
-    view = "month" if request.GET.get("view") == "month" else "list"
     context = {"filterset": filterset, "view": view, "today": today, "running": running}
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
@@ -68,20 +70,7 @@ def listing_context(page, request) -> dict:
         month = parse_month(request.GET.get("month")) or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
         in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
-        # A province has hundreds of sessions on a busy day: the grid shows the first few of each day
-        # and links to that day's list for the rest. Only times are read for the count; whole rows
-        # only for the sessions shown.
-        zone = timezone.get_current_timezone()
-        counts: Counter[dt.date] = Counter()
-        shown_ids = []
-        for pk, start in in_month.order_by("start", "pk").values_list("pk", "start"):
-            day = start.astimezone(zone).date()
-            counts[day] += 1
-            if counts[day] <= MONTH_DAY_SHOWN:
-                shown_ids.append(pk)
-        by_day: dict[dt.date, list[Session]] = {}
-        for session in Session.objects.for_listing().filter(pk__in=shown_ids).order_by("start", "pk"):
-            by_day.setdefault(timezone.localtime(session.start).date(), []).append(session)
+        counts, by_day = month_days(in_month, month, last_day)
         weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         day_query = query_without(request, "page", "view", "month", "from", "to")
         context.update(
@@ -105,7 +94,7 @@ def listing_context(page, request) -> dict:
         )
         return context
 
-    paginator = CappedPaginator(sessions, LISTING_PAGE_SIZE)
+    paginator = CappedPaginator(sessions, LISTING_PAGE_SIZE, rows=Session.objects.listed())
     page_obj = paginator.get_page(request.GET.get("page"))
     days: OrderedDict[dt.date, list[Session]] = OrderedDict()
     for session in page_obj.object_list:
@@ -114,19 +103,74 @@ def listing_context(page, request) -> dict:
     return context
 
 
+def month_days(
+    sessions: SessionQuerySet, first_day: dt.date, last_day: dt.date
+) -> tuple[dict[dt.date, int], dict[dt.date, list[Session]]]:
+    """How many of `sessions` start on each local day, and the first few of each day in order.
+
+    A province has hundreds of sessions on a busy day: the database counts them and numbers them
+    within their day (window functions), so only the sessions shown leave it.
+    """
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    # The local day of a session, as an index into `days` (sessions start within them).
+    day_index = Case(
+        *[When(start__lt=local_midnight(day, days_after=1), then=Value(n)) for n, day in enumerate(days)],
+        output_field=IntegerField(),
+    )
+    by_day_window = {"partition_by": F("day")}
+    first_few = (
+        sessions.order_by()
+        .annotate(
+            day=day_index,
+            rank=Window(RowNumber(), order_by=[F("start").asc(), F("pk").asc()], **by_day_window),
+            on_day=Window(Count("pk"), **by_day_window),
+        )
+        .filter(rank__lte=MONTH_DAY_SHOWN)
+        .values_list("pk", "day", "on_day")
+    )
+    counts: dict[dt.date, int] = {}
+    day_of: dict[int, dt.date] = {}
+    for pk, day, on_day in first_few:
+        counts[days[day]] = on_day
+        day_of[pk] = days[day]
+    by_day: dict[dt.date, list[Session]] = {}
+    for session in Session.objects.listed().filter(pk__in=day_of).order_by("start", "pk"):
+        by_day.setdefault(day_of[session.pk], []).append(session)
+    return counts, by_day
+
+
 class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows: the province's whole year ahead is "more than 500 sessions",
-    and counting it exactly would read every row of it for each listing page."""
+    """Pages through at most `cap` + 1 matches: the province's whole year ahead is "more than 500
+    sessions", and counting it exactly would read every row of it for each listing page.
+
+    One scan reads the ids of those matches in order, which gives both the count and the page; the
+    page's rows are then read by id, so the filters' joins are walked once, not twice.
+    """
 
     cap = 500
 
+    def __init__(self, object_list, per_page, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows  # what a page's rows are read from, by id
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return len(self.ids)
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        first = (number - 1) * self.per_page
+        ids = self.ids[first : first + self.per_page]
+        by_id = self.rows.in_bulk(ids)
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 def parse_month(value: str | None) -> dt.date | None:
@@ -229,7 +273,9 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
     matching = filterset.qs.between(first, last)
     event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())
     events = list(
-        EventPage.objects.filter(pk__in=event_ids).prefetch_related("topics", "dates").order_by("pk")
+        EventPage.objects.filter(pk__in=event_ids)
+        .prefetch_related(Prefetch("topics", to_attr="topic_list"), Prefetch("dates", to_attr="date_list"))
+        .order_by("pk")
     )
     # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
     sessions = [

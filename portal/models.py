@@ -40,7 +40,8 @@ class HomePage(Page):
                 Session.objects.for_listing()
                 .exclude(status=SessionStatus.CANCELLED)
                 .between(today, week_end)
-                .upcoming()[:8]
+                .upcoming()
+                .listed()[:8]
             ),
             week_end=week_end,
             campaigns=list(Campaign.objects.running_on(today)),

@@ -16,7 +16,8 @@ def coming_sessions(context, institution, limit: int = 10):
         Session.objects.for_listing()
         .filter(institution=institution)
         .exclude(status=SessionStatus.CANCELLED)
-        .upcoming()[:limit]
+        .upcoming()
+        .listed()[:limit]
     )
     return {"sessions": list(sessions), "request": context.get("request"), "show_institution": False}
 

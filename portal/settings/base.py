@@ -121,6 +121,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite keeps 2 MB of the file in memory by default: a month of a province's sessions joined to
+    # their events reads more than that. 64 MB of page cache and the file mapped into memory.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_env()}

@@ -154,6 +154,30 @@ def test_a_busy_day_shows_four_sessions_and_links_to_the_rest(client, programme)
     assert len(titles(client.get(LISTING + link))) == 7
 
 
+def test_month_grid_puts_sessions_on_their_local_day(client, programme):
+    """Hà Tĩnh is 7 hours ahead of UTC: 00:30 on the 1st is still the 30th in UTC, 23:30 is not."""
+    for title, start in [
+        ("Đêm đầu tháng", dt.datetime(2027, 1, 1, 0, 30, tzinfo=HANOI)),
+        ("Đêm cuối tháng", dt.datetime(2027, 1, 31, 23, 30, tzinfo=HANOI)),
+        ("Đêm tháng trước", dt.datetime(2026, 12, 31, 23, 30, tzinfo=HANOI)),
+    ]:
+        publish(
+            EventPageFactory(
+                parent=programme["can_loc"], title=title, start=start, end=start + dt.timedelta(minutes=20)
+            )
+        )
+    response = client.get(LISTING, {"view": "month", "month": "2027-01", "institution": "TV-CL"})
+    shown = {
+        day: [s.event.title for s in sessions]
+        for week in response.context["weeks"]
+        for day, sessions, in_month, _more, _link in week
+        if in_month and sessions
+    }
+    assert shown[dt.date(2027, 1, 1)] == ["Đêm đầu tháng"]
+    assert shown[dt.date(2027, 1, 31)] == ["Đêm cuối tháng"]
+    assert all("Đêm tháng trước" not in titles for titles in shown.values())
+
+
 def test_month_view_ignores_a_bad_month(client, programme):
     assert client.get(LISTING, {"view": "month", "month": "2026-99"}).status_code == 200
 

@@ -74,6 +74,8 @@ class Command(BaseCommand):
             if not options["generate"]:
                 raise CommandError("No data: run generate_scale_data first (make bench does).")
             call_command("generate_scale_data", stdout=self.stdout)
+        with connection.cursor() as cursor:  # fresh planner statistics (a migration may rebuild a table)
+            cursor.execute("ANALYZE")
         self.runs = options["runs"]
         self.client = Client(HTTP_HOST="localhost")
         self.describe()
