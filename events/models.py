@@ -434,11 +434,7 @@ class SessionQuerySet(models.QuerySet):
         """Only the columns a list of sessions shows (times, status, the event's title, address, kind
         and price, the institution's name): a listing page reads a few dozen sessions, and each whole
         event page row is ten times wider than that."""
-        return (
-            self.select_related(None)
-            .select_related("event", "institution")
-            .only(*LISTED_FIELDS)
-        )
+        return self.select_related(None).select_related("event", "institution").only(*LISTED_FIELDS)
 
     def not_cancelled(self) -> SessionQuerySet:
         return self.exclude(status=SessionStatus.CANCELLED)

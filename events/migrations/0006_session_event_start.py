@@ -5,25 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0005_session_spans_days'),
-        ('institutions', '0005_staff_scopes'),
+        ("events", "0005_session_spans_days"),
+        ("institutions", "0005_staff_scopes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='session',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='events.eventpage'),
+            model_name="session",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sessions",
+                to="events.eventpage",
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='institution',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='institutions.institutionpage'),
+            model_name="session",
+            name="institution",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sessions",
+                to="institutions.institutionpage",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['event', 'start'], name='session_event_start'),
+            model_name="session",
+            index=models.Index(fields=["event", "start"], name="session_event_start"),
         ),
     ]
