@@ -6,13 +6,12 @@ import calendar as month_calendar
 import dataclasses
 import datetime as dt
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -108,35 +107,36 @@ def month_days(
 ) -> tuple[dict[dt.date, int], dict[dt.date, list[Session]]]:
     """How many of `sessions` start on each local day, and the first few of each day in order.
 
-    A province has hundreds of sessions on a busy day: the database counts them and numbers them
-    within their day (window functions), so only the sessions shown leave it.
+    A province has thousands of sessions in a month and hundreds on a busy day: the database works out
+    each one's local day, so only ids and day numbers leave it, and whole rows only for those shown.
     """
     days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    # The local day of a session, as an index into `days` (sessions start within them).
-    day_index = Case(
-        *[When(start__lt=local_midnight(day, days_after=1), then=Value(n)) for n, day in enumerate(days)],
-        output_field=IntegerField(),
-    )
-    by_day_window = {"partition_by": F("day")}
-    first_few = (
-        sessions.order_by()
-        .annotate(
-            day=day_index,
-            rank=Window(RowNumber(), order_by=[F("start").asc(), F("pk").asc()], **by_day_window),
-            on_day=Window(Count("pk"), **by_day_window),
-        )
-        .filter(rank__lte=MONTH_DAY_SHOWN)
-        .values_list("pk", "day", "on_day")
-    )
-    counts: dict[dt.date, int] = {}
+    day_index = local_day_index([local_midnight(day) for day in days], 0, len(days))
+    counts: Counter[dt.date] = Counter()
     day_of: dict[int, dt.date] = {}
-    for pk, day, on_day in first_few:
-        counts[days[day]] = on_day
-        day_of[pk] = days[day]
+    for pk, index in sessions.annotate(day=day_index).order_by("start", "pk").values_list("pk", "day"):
+        day = days[index]
+        counts[day] += 1
+        if counts[day] <= MONTH_DAY_SHOWN:
+            day_of[pk] = day
     by_day: dict[dt.date, list[Session]] = {}
     for session in Session.objects.listed().filter(pk__in=day_of).order_by("start", "pk"):
         by_day.setdefault(day_of[session.pk], []).append(session)
     return counts, by_day
+
+
+def local_day_index(midnights: list[dt.datetime], first: int, after: int):
+    """The index in `midnights` of the local day a session starts on, for sessions that start from
+    `midnights[first]` on and before the day `after`: a balanced tree of comparisons, so the database
+    makes five for a month, not up to thirty."""
+    if after - first == 1:
+        return Value(first, output_field=IntegerField())
+    middle = (first + after) // 2
+    return Case(
+        When(start__lt=midnights[middle], then=local_day_index(midnights, first, middle)),
+        default=local_day_index(midnights, middle, after),
+        output_field=IntegerField(),
+    )
 
 
 class CappedPaginator(Paginator):
