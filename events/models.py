@@ -19,7 +19,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from institutions.models import InstitutionPage, fold_text, refresh_search_text
+from institutions.models import InstitutionPage, choice_label, fold_text, refresh_search_text
 from institutions.public_cache import cache_publicly
 
 from .recurrence import EventPageForm
@@ -309,6 +309,10 @@ class EventPage(Page):
     @property
     def institution(self) -> InstitutionPage:
         return InstitutionPage.objects.ancestor_of(self).select_related("unit").get()
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(EventKind, self.kind)
 
     @property
     def duration(self) -> dt.timedelta:

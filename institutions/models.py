@@ -157,6 +157,15 @@ class AdministrativeUnit(models.Model):
         return cls.objects.for_code(code, on=on)
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """A stored choice's label, as `get_FOO_display()` gives it but without rebuilding the field's
+    choices on each call: a listing or directory page shows dozens."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class InstitutionKind(models.TextChoices):
     LIBRARY = "library", _("Library")
     MUSEUM = "museum", _("Museum")
@@ -373,6 +382,18 @@ class InstitutionPage(Page):
         now = timezone.localtime()
         context.update(now=now, open_now=self.is_open(now))
         return context
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(InstitutionKind, self.kind)
+
+    @property
+    def level_label(self) -> str:
+        return choice_label(InstitutionLevel, self.level)
+
+    @property
+    def sector_label(self) -> str:
+        return choice_label(Sector, self.sector)
 
     def is_active_on(self, day: dt.date) -> bool:
         return period_covers(self.opened_on, self.closed_on, day)
