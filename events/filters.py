@@ -117,15 +117,19 @@ class SessionFilter(django_filters.FilterSet):
     def starting_until(self, queryset, name, value):
         return queryset.filter(start__lt=local_midnight(value, days_after=1))
 
+    # The events of an audience or topic are read from the link table alone: a subquery of event
+    # pages would read all of them to join it.
     def for_audiences(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(event__in=EventPage.objects.filter(audiences__code__in=value))
+        links = EventPage.audiences.through.objects.filter(audience__code__in=value)
+        return queryset.filter(event__in=links.values("eventpage_id"))
 
     def about_topics(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(event__in=EventPage.objects.filter(topics__in=value))
+        links = EventPage.topics.through.objects.filter(topic__in=value)
+        return queryset.filter(event__in=links.values("eventpage_id"))
 
     def in_campaigns(self, queryset, name, value):
         if not value:

@@ -53,16 +53,17 @@ def listing_context(page, request) -> dict:
     sessions = filterset.qs.exclude(status=SessionStatus.CANCELLED)
     chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
     view = "month" if request.GET.get("view") == "month" else "list"
-    running = []
+    running_ids = []
     if not chosen_from and "from" not in filterset.form.errors:
         # By default, what has not ended yet: exhibitions and other sessions of several days that
         # began earlier are shown apart, above the first page.
         if view == "list" and request.GET.get("page") in (None, "", "1"):
-            running = list(sessions.running_long().listed().order_by("end", "pk")[:RUNNING_SHOWN])
+            running = sessions.running_long().order_by("end", "pk").values_list("pk", flat=True)
+            running_ids = list(running[:RUNNING_SHOWN])
         sessions = sessions.coming()
     sessions = sessions.order_by("start", "pk")
 
-    context = {"filterset": filterset, "view": view, "today": today, "running": running}
+    context = {"filterset": filterset, "view": view, "today": today}
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
     if view == "month":
@@ -93,12 +94,16 @@ def listing_context(page, request) -> dict:
         )
         return context
 
-    paginator = CappedPaginator(sessions, LISTING_PAGE_SIZE, rows=Session.objects.listed())
+    paginator = CappedPaginator(sessions.values_list("pk", flat=True), LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
+    # The rows of the page and of what is on now, read by id in one query, with only what a list shows.
+    rows = Session.objects.listed().in_bulk([*running_ids, *page_obj.object_list])
+    page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
     days: OrderedDict[dt.date, list[Session]] = OrderedDict()
     for session in page_obj.object_list:
         days.setdefault(timezone.localtime(session.start).date(), []).append(session)
-    context.update(page_obj=page_obj, paginator=paginator, days=days)
+    running = [rows[pk] for pk in running_ids if pk in rows]
+    context.update(page_obj=page_obj, paginator=paginator, days=days, running=running)
     return context
 
 
@@ -143,19 +148,15 @@ class CappedPaginator(Paginator):
     """Pages through at most `cap` + 1 matches: the province's whole year ahead is "more than 500
     sessions", and counting it exactly would read every row of it for each listing page.
 
-    One scan reads the ids of those matches in order, which gives both the count and the page; the
-    page's rows are then read by id, so the filters' joins are walked once, not twice.
+    Given ids, one scan reads those of the first `cap` + 1 matches in order, which gives both the
+    count and each page's ids, so the filters' joins are walked once.
     """
 
     cap = 500
 
-    def __init__(self, object_list, per_page, rows, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.rows = rows  # what a page's rows are read from, by id
-
     @cached_property
     def ids(self) -> list[int]:
-        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+        return list(self.object_list[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
@@ -168,9 +169,7 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         first = (number - 1) * self.per_page
-        ids = self.ids[first : first + self.per_page]
-        by_id = self.rows.in_bulk(ids)
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return self._get_page(self.ids[first : first + self.per_page], number, self)
 
 
 def parse_month(value: str | None) -> dt.date | None:
