@@ -1,12 +1,29 @@
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from events.models import EventIndexPage
 from institutions.models import InstitutionIndexPage
+from institutions.public_cache import content_version
+
+NAVIGATION_CACHE_SECONDS = 24 * 60 * 60
 
 
 def site_navigation(request):
-    """The directory and calendar pages, for the header on every page (looked up only when used)."""
-    return {
-        "nav_directory": SimpleLazyObject(lambda: InstitutionIndexPage.objects.live().first()),
-        "nav_calendar": SimpleLazyObject(lambda: EventIndexPage.objects.live().first()),
-    }
+    """The addresses of the directory and the calendar, for the header on every page."""
+    return {"nav_links": SimpleLazyObject(lambda: navigation_links(request))}
+
+
+def navigation_links(request) -> dict[str, str]:
+    """Looked up when first needed after a publication, then kept in the cache: every page shows them,
+    and a publication (the only thing that can move them) moves the content version on."""
+    key = f"navigation:{content_version()}:{request.get_host()}:{get_language()}"
+    links = cache.get(key)
+    if links is None:
+        pages = {
+            "directory": InstitutionIndexPage.objects.live().first(),
+            "calendar": EventIndexPage.objects.live().first(),
+        }
+        links = {name: page.get_url(request) for name, page in pages.items() if page is not None}
+        cache.set(key, links, timeout=NAVIGATION_CACHE_SECONDS)
+    return links

@@ -28,6 +28,20 @@ def test_migrations_alone_give_home_directory_and_listing_pages(client):
 
 
 @pytest.mark.django_db
+def test_header_links_follow_a_published_move_of_the_calendar(client):
+    def header(path):
+        return client.get(path).content.decode().split("</header>")[0]
+
+    assert 'href="/lich-hoat-dong/"' in header("/co-so/")
+    assert 'href="/en/lich-hoat-dong/"' in header("/en/co-so/")
+    listing = EventIndexPage.objects.get()
+    listing.slug = "su-kien"
+    listing.save_revision().publish()
+    assert 'href="/su-kien/"' in header("/co-so/")
+    assert 'href="/lich-hoat-dong/"' not in header("/co-so/")
+
+
+@pytest.mark.django_db
 def test_home_page_in_vietnamese_and_english(client):
     vietnamese = client.get("/").content.decode()
     assert '<html lang="vi">' in vietnamese
