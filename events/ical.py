@@ -57,20 +57,30 @@ def build_calendar(
 
     `url_for(event)` gives an event's absolute URL; `stamp` is DTSTAMP, fixed so output is stable.
     """
+    calendar = new_calendar(name)
+    for event, event_sessions in with_sessions(events, sessions):
+        for component in event_components(event, event_sessions, url_for(event), stamp):
+            calendar.add_component(component)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def new_calendar(name: str) -> Calendar:
     calendar = Calendar.new(name=name, prodid=PRODID, uid=None)
     calendar.add("X-WR-TIMEZONE", timezone.get_default_timezone_name())
+    if "UID" in calendar:
+        del calendar["UID"]
+    return calendar
+
+
+def with_sessions(events: Iterable[EventPage], sessions: Iterable[Session]):
+    """Each event that has any of `sessions`, with them in the order the rule gives them."""
     by_event: dict[int, list[Session]] = defaultdict(list)
     for session in sessions:
         by_event[session.event_id].append(session)
     for event in events:
-        event_sessions = sorted(by_event.get(event.pk, []), key=lambda s: s.original_start)
-        if event_sessions:
-            for component in event_components(event, event_sessions, url_for(event), stamp):
-                calendar.add_component(component)
-    if "UID" in calendar:
-        del calendar["UID"]
-    calendar.add_missing_timezones()
-    return calendar
+        if event_sessions := by_event.get(event.pk):
+            yield event, sorted(event_sessions, key=lambda s: s.original_start)
 
 
 def calendar_bytes(
@@ -85,15 +95,10 @@ def calendar_bytes(
     An event's VEVENTs depend only on the event, its institution, its sessions in the window and the
     language; their key is made of exactly those, so a publication re-renders only what it changed.
     """
-    by_event: dict[int, list[Session]] = defaultdict(list)
-    for session in sessions:
-        by_event[session.event_id].append(session)
     keyed = []
-    for event in events:
-        event_sessions = sorted(by_event.get(event.pk, []), key=lambda s: s.original_start)
-        if event_sessions:
-            url = url_for(event)
-            keyed.append((component_key(event, event_sessions, url), event, event_sessions, url))
+    for event, event_sessions in with_sessions(events, sessions):
+        url = url_for(event)
+        keyed.append((component_key(event, event_sessions, url), event, event_sessions, url))
     found = cache.get_many([key for key, *_rest in keyed])
     missing = {}
     parts = []
@@ -105,11 +110,7 @@ def calendar_bytes(
     if missing:
         cache.set_many(missing, timeout=COMPONENT_CACHE_SECONDS)
 
-    calendar = Calendar.new(name=name, prodid=PRODID, uid=None)
-    calendar.add("X-WR-TIMEZONE", timezone.get_default_timezone_name())
-    if "UID" in calendar:
-        del calendar["UID"]
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    head, end = new_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
     zone = [vtimezone(timezone.get_default_timezone_name())] if parts else []
     return b"".join([head, *zone, *parts, b"END:VCALENDAR", end])
 
@@ -233,7 +234,7 @@ def base_event(event: EventPage, url: str, stamp: dt.datetime) -> Event:
     component.add("LOCATION", event.location_text(institution))
     if event.venue == Venue.INSTITUTION and institution.latitude is not None:
         component.add("GEO", (float(institution.latitude), float(institution.longitude)))
-    categories = [str(event.get_kind_display()), *(topic.name for topic in topics_of(event))]
+    categories = [str(event.kind_label), *(topic.name for topic in topics_of(event))]
     component.add("CATEGORIES", categories)
     return component
 

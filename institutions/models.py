@@ -23,6 +23,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from .public_cache import cache_publicly
+
 __all__ = [
     "AdministrativeUnit",
     "VisitCount",
@@ -225,8 +227,6 @@ class InstitutionIndexPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .public_cache import cache_publicly
-
         # The same for every visitor; "open now" is at most a minute old.
         return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
 
