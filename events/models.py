@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -19,6 +20,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from institutions.links import PageLink
 from institutions.models import InstitutionPage, choice_label, fold_text, refresh_search_text
 from institutions.public_cache import cache_publicly
 
@@ -429,16 +431,42 @@ class SessionStatus(models.TextChoices):
 
 class SessionQuerySet(models.QuerySet):
     def for_listing(self) -> SessionQuerySet:
-        """Sessions of live events that the schedule still holds, with what a listing shows."""
-        return self.filter(event__live=True, in_schedule=True).select_related(
-            "event", "institution", "institution__unit"
-        )
+        """The published schedule, with what a listing shows.
 
-    def listed(self) -> SessionQuerySet:
-        """Only the columns a list of sessions shows (times, status, the event's title, address, kind
-        and price, the institution's name): a listing page reads a few dozen sessions, and each whole
-        event page row is ten times wider than that."""
-        return self.select_related(None).select_related("event", "institution").only(*LISTED_FIELDS)
+        Only published events have sessions in the schedule: publishing an event materialises them
+        and unpublishing it (by hand or when it expires) takes them out (`events.signals`), so the
+        listings need not join every session to its page to ask whether the event is live.
+        """
+        return self.filter(in_schedule=True).select_related("event", "institution", "institution__unit")
+
+    def listed(self, request=None) -> list[ListedSession]:
+        """The sessions as lists show them: times, status, the event's title, link, kind and price,
+        and the institution's name, read as plain rows. Lists show up to a few hundred sessions, and
+        building a Wagtail page model for each event and institution would cost more than the rest."""
+        events: dict[int, ListedEvent] = {}
+        institutions: dict[int, ListedInstitution] = {}
+        sessions = []
+        for (
+            pk,
+            start,
+            end,
+            all_day,
+            status,
+            event_id,
+            title,
+            url_path,
+            kind,
+            is_free,
+            place_id,
+            place,
+        ) in self.values_list(*LISTED_COLUMNS):
+            if (event := events.get(event_id)) is None:
+                url = PageLink(url_path).get_url(request)
+                event = events[event_id] = ListedEvent(event_id, title, url, kind, is_free)
+            if (institution := institutions.get(place_id)) is None:
+                institution = institutions[place_id] = ListedInstitution(place_id, place)
+            sessions.append(ListedSession(pk, start, end, all_day, status, event, institution))
+        return sessions
 
     def not_cancelled(self) -> SessionQuerySet:
         return self.exclude(status=SessionStatus.CANCELLED)
@@ -472,10 +500,43 @@ class SessionQuerySet(models.QuerySet):
 
 
 LONG_SESSION = dt.timedelta(days=1)
-LISTED_FIELDS = (
-    "event_id", "institution_id", "start", "end", "all_day", "status",
-    "event__title", "event__url_path", "event__kind", "event__is_free", "institution__title",
+LISTED_COLUMNS = (
+    "pk", "start", "end", "all_day", "status",
+    "event_id", "event__title", "event__url_path", "event__kind", "event__is_free",
+    "institution_id", "institution__title",
 )  # fmt: skip
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedEvent:
+    pk: int
+    title: str
+    url: str | None
+    kind: str
+    is_free: bool
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(EventKind, self.kind)
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedInstitution:
+    pk: int
+    title: str
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedSession:
+    """A session in a list (`SessionQuerySet.listed()`)."""
+
+    pk: int
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool
+    status: str
+    event: ListedEvent
+    institution: ListedInstitution
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:
@@ -505,7 +566,8 @@ class Session(models.Model):
     is_extra = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
     note = models.CharField(max_length=255, blank=True)
-    # False when a schedule change dropped a session that has records: it is kept so no count is lost.
+    # False when the event was unpublished, or a schedule change dropped a session that has records:
+    # such a session is kept so that no count is lost, but it is no longer shown.
     in_schedule = models.BooleanField(default=True)
     # Longer than a day (set on save): the listing shows such sessions apart while they run.
     spans_days = models.BooleanField(default=False, editable=False)
@@ -520,7 +582,11 @@ class Session(models.Model):
             models.UniqueConstraint(fields=["event", "original_start"], name="one_session_per_occurrence")
         ]
         indexes = [
-            models.Index(fields=["start"], name="session_start"),
+            # The listings' and the month view's order, with every column their scans test: the
+            # database answers them from the index alone, without reading the table.
+            models.Index(
+                fields=["start", "id", "end", "status", "in_schedule", "event"], name="session_listing"
+            ),
             models.Index(fields=["institution", "start"], name="session_institution_start"),
             # An event's sessions in a window: the filters that pick events first (audience, topic, text).
             models.Index(fields=["event", "start"], name="session_event_start"),

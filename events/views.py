@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,7 +28,7 @@ from institutions.views import paginated_json
 
 from .filters import SessionFilter
 from .ical import build_calendar, calendar_bytes
-from .models import EventPage, Session, SessionQuerySet, SessionStatus, local_midnight
+from .models import EventPage, ListedSession, Session, SessionQuerySet, SessionStatus, local_midnight
 
 LISTING_PAGE_SIZE = 50
 RUNNING_SHOWN = 20
@@ -70,7 +71,7 @@ def listing_context(page, request) -> dict:
         month = parse_month(request.GET.get("month")) or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
         in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
-        counts, by_day = month_days(in_month, month, last_day)
+        counts, by_day = month_days(in_month, month, last_day, request)
         weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         day_query = query_without(request, "page", "view", "month", "from", "to")
         context.update(
@@ -97,9 +98,12 @@ def listing_context(page, request) -> dict:
     paginator = CappedPaginator(sessions.values_list("pk", flat=True), LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     # The rows of the page and of what is on now, read by id in one query, with only what a list shows.
-    rows = Session.objects.listed().in_bulk([*running_ids, *page_obj.object_list])
+    rows = {
+        session.pk: session
+        for session in Session.objects.filter(pk__in=[*running_ids, *page_obj.object_list]).listed(request)
+    }
     page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
-    days: OrderedDict[dt.date, list[Session]] = OrderedDict()
+    days: OrderedDict[dt.date, list[ListedSession]] = OrderedDict()
     for session in page_obj.object_list:
         days.setdefault(timezone.localtime(session.start).date(), []).append(session)
     running = [rows[pk] for pk in running_ids if pk in rows]
@@ -108,8 +112,8 @@ def listing_context(page, request) -> dict:
 
 
 def month_days(
-    sessions: SessionQuerySet, first_day: dt.date, last_day: dt.date
-) -> tuple[dict[dt.date, int], dict[dt.date, list[Session]]]:
+    sessions: SessionQuerySet, first_day: dt.date, last_day: dt.date, request=None
+) -> tuple[dict[dt.date, int], dict[dt.date, list[ListedSession]]]:
     """How many of `sessions` start on each local day, and the first few of each day in order.
 
     A province has thousands of sessions in a month and hundreds on a busy day: the database works out
@@ -119,13 +123,17 @@ def month_days(
     day_index = local_day_index([local_midnight(day) for day in days], 0, len(days))
     counts: Counter[dt.date] = Counter()
     day_of: dict[int, dt.date] = {}
-    for pk, index in sessions.annotate(day=day_index).order_by("start", "pk").values_list("pk", "day"):
+    query = sessions.annotate(day=day_index).order_by("start", "pk").values_list("pk", "day").query
+    with connection.cursor() as cursor:  # thousands of pairs of integers, read as the database gives them
+        cursor.execute(*query.sql_with_params())
+        rows = cursor.fetchall()
+    for pk, index in rows:
         day = days[index]
         counts[day] += 1
         if counts[day] <= MONTH_DAY_SHOWN:
             day_of[pk] = day
-    by_day: dict[dt.date, list[Session]] = {}
-    for session in Session.objects.listed().filter(pk__in=day_of).order_by("start", "pk"):
+    by_day: dict[dt.date, list[ListedSession]] = {}
+    for session in Session.objects.filter(pk__in=day_of).order_by("start", "pk").listed(request):
         by_day.setdefault(day_of[session.pk], []).append(session)
     return counts, by_day
 

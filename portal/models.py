@@ -36,12 +36,12 @@ class HomePage(Page):
             directory=InstitutionIndexPage.objects.live().first(),
             calendar=EventIndexPage.objects.live().first(),
             institution_count=InstitutionPage.objects.live().count(),
-            this_week=list(
+            this_week=(
                 Session.objects.for_listing()
                 .exclude(status=SessionStatus.CANCELLED)
                 .between(today, week_end)
-                .upcoming()
-                .listed()[:8]
+                .upcoming()[:8]
+                .listed(request)
             ),
             week_end=week_end,
             campaigns=list(Campaign.objects.running_on(today)),

@@ -16,10 +16,10 @@ def coming_sessions(context, institution, limit: int = 10):
         Session.objects.for_listing()
         .filter(institution=institution)
         .exclude(status=SessionStatus.CANCELLED)
-        .upcoming()
-        .listed()[:limit]
+        .upcoming()[:limit]
     )
-    return {"sessions": list(sessions), "request": context.get("request"), "show_institution": False}
+    request = context.get("request")
+    return {"sessions": sessions.listed(request), "request": request, "show_institution": False}
 
 
 def utc_stamp(moment: dt.datetime) -> str:
