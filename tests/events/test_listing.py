@@ -3,13 +3,19 @@ import datetime as dt
 import icalendar
 import pytest
 import recurring_ical_events
+import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Site
 
-from events.models import Audience, Campaign, Topic
+from events.models import Audience, Campaign, EventPage, Topic
+from institutions.links import PageLink
 from institutions.models import AdministrativeUnit
+from tests.conftest import NOW
 from tests.institutions.factories import InstitutionPageFactory
 
 from .conftest import publish
@@ -322,3 +328,39 @@ def test_the_count_of_a_long_list_is_capped(client, programme, monkeypatch):
     assert "Hơn 3 buổi" in response.content.decode()
     exact = client.get(LISTING, {"kind": "class", "institution": "BT-ND"})
     assert not exact.context["paginator"].capped
+
+
+def test_an_event_that_expires_leaves_the_listing_the_month_and_the_feed(client, programme):
+    """The listings trust that only published events have sessions in the schedule."""
+    club = programme["club"]
+    club.expire_at = NOW + dt.timedelta(hours=1)
+    publish(club)
+    with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
+        assert "CLB thơ người cao tuổi" in titles(client.get(LISTING))
+        call_command("publish_scheduled")
+        assert not EventPage.objects.get(pk=club.pk).live
+        assert "CLB thơ người cao tuổi" not in titles(client.get(LISTING))
+        month = client.get(LISTING, {"view": "month", "month": "2026-12"})
+        assert month.context["session_count"] == 1  # the calligraphy class
+        assert "CLB thơ" not in client.get("/feeds/events.ics").content.decode()
+
+
+@pytest.mark.parametrize("prefix, language", [("", "vi"), ("/en", "en")])
+def test_listing_links_are_the_ones_wagtail_makes(client, programme, prefix, language):
+    response = client.get(prefix + LISTING)
+    shown = {s.event.pk: s.event.url for day in response.context["days"].values() for s in day}
+    with translation.override(language):
+        expected = {pk: EventPage.objects.get(pk=pk).get_url(response.wsgi_request) for pk in shown}
+    assert shown == expected
+    assert all(url.startswith(f"{prefix}/") for url in shown.values())
+    content = response.content.decode()
+    assert all(f'href="{url}"' in content for url in shown.values())
+
+
+def test_a_page_link_is_absolute_when_the_page_is_on_another_site(programme, rf):
+    club = programme["club"]
+    other = Site.objects.create(hostname="bao-tang.example", root_page=programme["tien_dien"])
+    request = rf.get("/", HTTP_HOST=other.hostname)
+    assert Site.find_for_request(request) == other
+    assert PageLink(club.url_path).get_url(request) == club.get_url(request)
+    assert club.get_url(request).startswith("http://")
