@@ -8,6 +8,7 @@ dates off are EXDATEs, extra dates RDATEs, and moved sessions overrides with REC
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -21,16 +22,16 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 from icalendar import Calendar, Event, Timezone, vRecur
 
-from institutions.models import InstitutionPage
+from institutions.links import PageLink
+from institutions.models import InstitutionPage, choice_label
 
-from .models import EventDate, EventPage, Session, SessionStatus, Venue
+from .models import EventDate, EventKind, EventPage, Session, SessionStatus, Venue, venue_text
 from .recurrence import parse_rule
 
 PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"
 # SEQUENCE is the time of the last publication, in seconds since this moment: it only grows.
 SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 COMPONENT_CACHE_SECONDS = 24 * 60 * 60
-EVENT_FIELDS = EventPage._meta.concrete_fields
 
 
 def plain_text(html: str) -> str:
@@ -46,9 +47,97 @@ def ical_moment(moment: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
     return local.date() if all_day else local
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FeedPlace:
+    """What a VEVENT says of the event's institution (LOCATION and GEO)."""
+
+    pk: int
+    title: str
+    address: str
+    latitude: object
+    longitude: object
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class FeedEvent:
+    """Everything a VEVENT is made of, read as plain values: a feed holds hundreds of events, and
+    building their page models (and their institutions') would cost more than writing them.
+
+    It holds exactly what the output depends on, so it is also exactly what the cache key hashes.
+    """
+
+    FIELDS = (
+        "pk", "uid", "title", "url_path", "kind", "description", "price", "is_free", "registration",
+        "venue", "venue_address", "online_url", "start", "end", "all_day", "rrule",
+        "last_published_at", "latest_revision_created_at",
+    )  # fmt: skip
+    pk: int
+    uid: str
+    title: str
+    url_path: str
+    kind: str
+    description: str
+    price: str
+    is_free: bool
+    registration: str
+    venue: str
+    venue_address: str
+    online_url: str
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool
+    rrule: str
+    last_published_at: dt.datetime | None
+    latest_revision_created_at: dt.datetime | None
+    topic_names: list[str] = dataclasses.field(default_factory=list)
+    dates: list[tuple[str, dt.date]] = dataclasses.field(default_factory=list)
+    place: FeedPlace | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(EventKind, self.kind)
+
+    def location_text(self) -> str:
+        return venue_text(self.venue, self.venue_address, self.online_url, self.place)
+
+    def get_url(self, request=None) -> str | None:
+        return PageLink(self.url_path).get_url(request)
+
+    def key_material(self) -> tuple:
+        """Every value of the event, for its cache key (a shallow `dataclasses.astuple`)."""
+        return tuple(getattr(self, name) for name in FEED_EVENT_ATTRIBUTES)
+
+
+FEED_EVENT_ATTRIBUTES = tuple(field.name for field in dataclasses.fields(FeedEvent))
+
+
+def feed_events(event_ids: Iterable[int], sessions: Iterable[Session]) -> list[FeedEvent]:
+    """The events, with their topics, dates off and extra, and institution, in four queries."""
+    events = {
+        row[0]: FeedEvent(*row)
+        for row in EventPage.objects.filter(pk__in=event_ids).order_by("pk").values_list(*FeedEvent.FIELDS)
+    }
+    topics = EventPage.topics.through.objects.filter(eventpage_id__in=events).order_by("topic__name", "pk")
+    for event_id, name in topics.values_list("eventpage_id", "topic__name"):
+        events[event_id].topic_names.append(name)
+    dates = EventDate.objects.filter(page_id__in=events).order_by("page_id", "sort_order", "pk")
+    for event_id, kind, date in dates.values_list("page_id", "kind", "date"):
+        events[event_id].dates.append((kind, date))
+    place_of_event = {session.event_id: session.institution_id for session in sessions}
+    places = {
+        row[0]: FeedPlace(*row)
+        for row in InstitutionPage.objects.filter(pk__in=set(place_of_event.values())).values_list(
+            "pk", "title", "address", "latitude", "longitude"
+        )
+    }
+    for event in events.values():
+        event.place = places.get(place_of_event.get(event.pk))
+    return list(events.values())
+
+
 def build_calendar(
     name: str,
-    events: Iterable[EventPage],
+    events: Iterable[FeedEvent],
     sessions: Iterable[Session],
     url_for,
     stamp: dt.datetime,
@@ -73,7 +162,7 @@ def new_calendar(name: str) -> Calendar:
     return calendar
 
 
-def with_sessions(events: Iterable[EventPage], sessions: Iterable[Session]):
+def with_sessions(events: Iterable[FeedEvent], sessions: Iterable[Session]):
     """Each event that has any of `sessions`, with them in the order the rule gives them."""
     by_event: dict[int, list[Session]] = defaultdict(list)
     for session in sessions:
@@ -85,15 +174,16 @@ def with_sessions(events: Iterable[EventPage], sessions: Iterable[Session]):
 
 def calendar_bytes(
     name: str,
-    events: Iterable[EventPage],
+    events: Iterable[FeedEvent],
     sessions: Iterable[Session],
     url_for,
     stamp: dt.datetime,
 ) -> bytes:
     """`build_calendar(...).to_ical()`, with each event's components kept in the cache.
 
-    An event's VEVENTs depend only on the event, its institution, its sessions in the window and the
-    language; their key is made of exactly those, so a publication re-renders only what it changed.
+    An event's VEVENTs depend only on the event (with its topics, dates and institution), its sessions
+    in the window, its address and the language; their key is made of exactly those, so a publication
+    re-renders only what it changed.
     """
     keyed = []
     for event, event_sessions in with_sessions(events, sessions):
@@ -121,43 +211,22 @@ def vtimezone(name: str) -> bytes:
     return Timezone.from_tzid(name).to_ical()
 
 
-def topics_of(event: EventPage) -> list:
-    """The event's topics: the feed's prefetched list, else read."""
-    topics = getattr(event, "topic_list", None)
-    return list(event.topics.all()) if topics is None else topics
-
-
-def dates_of(event: EventPage) -> list[EventDate]:
-    dates = getattr(event, "date_list", None)
-    return list(event.dates.all()) if dates is None else dates
-
-
-def component_key(event: EventPage, sessions: list[Session], url: str) -> str:
-    institution = institution_of(event)
+def component_key(event: FeedEvent, sessions: list[Session], url: str) -> str:
     material = repr(
         (
-            [getattr(event, field.attname) for field in EVENT_FIELDS],  # whatever changed it, and how
+            event.key_material(),
             url,
             get_language(),
             [
                 (s.pk, s.original_start, s.start, s.end, s.status, s.is_extra, s.all_day, s.note)
                 for s in sessions
             ],
-            [topic.name for topic in topics_of(event)],
-            [(date.kind, date.date) for date in dates_of(event)],
-            (
-                institution.pk,
-                institution.title,
-                institution.address,
-                institution.latitude,
-                institution.longitude,
-            ),
         )
     )
     return "ical:" + hashlib.sha256(material.encode()).hexdigest()
 
 
-def event_components(event: EventPage, sessions: list[Session], url: str, stamp: dt.datetime) -> list[Event]:
+def event_components(event: FeedEvent, sessions: list[Session], url: str, stamp: dt.datetime) -> list[Event]:
     all_day = event.all_day
     duration = event.end - event.start
     if all_day:
@@ -192,9 +261,9 @@ def event_components(event: EventPage, sessions: list[Session], url: str, stamp:
 
     first_local = timezone.localtime(first)
     exdates = [s.original_start for s in sessions if s.status == SessionStatus.CANCELLED]
-    for date in dates_of(event):
-        if date.kind == EventDate.Kind.EXCLUDE:
-            moment = dt.datetime.combine(date.date, first_local.timetz())
+    for kind, date in event.dates:
+        if kind == EventDate.Kind.EXCLUDE:
+            moment = dt.datetime.combine(date, first_local.timetz())
             if first <= moment <= last_rule_start:
                 exdates.append(moment)
     only_one = len(sessions) == 1 and not rule_sessions[1:]
@@ -217,32 +286,23 @@ def event_components(event: EventPage, sessions: list[Session], url: str, stamp:
     return components
 
 
-def base_event(event: EventPage, url: str, stamp: dt.datetime) -> Event:
+def base_event(event: FeedEvent, url: str, stamp: dt.datetime) -> Event:
     published = event.last_published_at or event.latest_revision_created_at or stamp
-    component = Event.new(
-        uid=event.uid,
-        stamp=published,  # when this event's information was last revised (RFC 5545, 3.8.7.2)
-        sequence=max(0, int((published - SEQUENCE_EPOCH).total_seconds())),
-        last_modified=published,
-        summary=event.title,
-        url=url,
-    )
+    component = Event()
+    component.add("UID", event.uid)
+    # When this event's information was last revised (RFC 5545, 3.8.7.2), in UTC as it must be.
+    component.add("DTSTAMP", published.astimezone(dt.UTC))
+    component.add("SEQUENCE", max(0, int((published - SEQUENCE_EPOCH).total_seconds())))
+    component.add("LAST-MODIFIED", published.astimezone(dt.UTC))
+    component.add("SUMMARY", event.title)
+    component.add("URL", url)
     description = plain_text(event.description)
     extra = [text for text in [event.price if not event.is_free else "", event.registration] if text]
     component.add("DESCRIPTION", "\n\n".join([part for part in [description, *extra, url] if part]))
-    institution = institution_of(event)
-    component.add("LOCATION", event.location_text(institution))
-    if event.venue == Venue.INSTITUTION and institution.latitude is not None:
-        component.add("GEO", (float(institution.latitude), float(institution.longitude)))
-    categories = [str(event.kind_label), *(topic.name for topic in topics_of(event))]
+    place = event.place
+    component.add("LOCATION", event.location_text())
+    if event.venue == Venue.INSTITUTION and place and place.latitude is not None:
+        component.add("GEO", (float(place.latitude), float(place.longitude)))
+    categories = [str(event.kind_label), *event.topic_names]
     component.add("CATEGORIES", categories)
     return component
-
-
-def institution_of(event: EventPage) -> InstitutionPage:
-    """The event's institution: prefetched by the feed as `_institution`, looked up otherwise."""
-    institution = getattr(event, "_institution", None)
-    if institution is None:
-        institution = event.institution
-        event._institution = institution
-    return institution

@@ -191,6 +191,15 @@ class Venue(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+def venue_text(venue: str, address: str, online_url: str, institution) -> str:
+    """Where an event is held, in words: its address, its link, or its institution's name and address."""
+    if venue == Venue.ADDRESS:
+        return address
+    if venue == Venue.ONLINE:
+        return online_url
+    return ", ".join(part for part in [institution.title, institution.address] if part) if institution else ""
+
+
 class EventPageQuerySet(PageQuerySet):
     def matching(self, query: str) -> EventPageQuerySet:
         queryset = self
@@ -321,12 +330,9 @@ class EventPage(Page):
         return self.end - self.start
 
     def location_text(self, institution: InstitutionPage | None = None) -> str:
-        if self.venue == Venue.ADDRESS:
-            return self.venue_address
-        if self.venue == Venue.ONLINE:
-            return self.online_url
-        institution = institution or self.institution
-        return ", ".join(part for part in [institution.title, institution.address] if part)
+        if self.venue == Venue.INSTITUTION:
+            institution = institution or self.institution
+        return venue_text(self.venue, self.venue_address, self.online_url, institution)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
