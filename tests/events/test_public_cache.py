@@ -128,3 +128,14 @@ def test_a_publication_re_renders_only_the_events_it_changed_in_the_feed(client,
     renamed = "CLB thơ người cao tuổi Can Lộc".encode()
     assert renamed not in first.replace(b"\r\n ", b"")  # lines of iCalendar fold at 75 octets
     assert renamed in again.replace(b"\r\n ", b"")
+
+
+def test_renaming_an_institution_moves_its_events_in_the_feed(client, programme):  # noqa: F811
+    """A VEVENT's LOCATION is its institution's name and address: kept VEVENTs must not outlive them."""
+    assert "Thư viện huyện Can Lộc" in client.get(FEED).content.replace(b"\r\n ", b"").decode()
+    library = programme["can_loc"]
+    library.title = "Thư viện Can Lộc mới"
+    library.save_revision().publish()
+    content = client.get(FEED).content.replace(b"\r\n ", b"").decode()
+    assert "LOCATION:Thư viện Can Lộc mới" in content
+    assert "Thư viện huyện Can Lộc" not in content
