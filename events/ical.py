@@ -14,6 +14,7 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -54,8 +55,8 @@ class FeedPlace:
     pk: int
     title: str
     address: str
-    latitude: object
-    longitude: object
+    latitude: Decimal | None
+    longitude: Decimal | None
 
 
 @dataclasses.dataclass(eq=False, slots=True)
