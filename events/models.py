@@ -303,6 +303,10 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        indexes = [
+            # The kind and price filters, answered from the index alone.
+            models.Index(fields=["kind", "is_free", "page_ptr"], name="eventpage_kind_free"),
+        ]
 
     def clean(self):
         super().clean()
@@ -594,8 +598,11 @@ class Session(models.Model):
                 fields=["start", "id", "end", "status", "in_schedule", "event"], name="session_listing"
             ),
             models.Index(fields=["institution", "start"], name="session_institution_start"),
-            # An event's sessions in a window: the filters that pick events first (audience, topic, text).
-            models.Index(fields=["event", "start"], name="session_event_start"),
+            # An event's sessions in a window, for the filters that pick events first (kind, audience,
+            # topic, text), with every column the listing tests: answered from the index alone.
+            models.Index(
+                fields=["event", "start", "id", "end", "status", "in_schedule"], name="session_event_listing"
+            ),
             # Few rows: the sessions of several days (exhibitions), for the listing's "on now".
             models.Index(fields=["end"], condition=models.Q(spans_days=True), name="session_running_long"),
         ]
