@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutions.models import InstitutionPage
-from institutions.public_cache import cache_publicly
+from institutions.public_cache import cache_publicly, filter_form_cache
 from institutions.views import paginated_json
 
 from .filters import SessionFilter
@@ -63,7 +63,7 @@ def listing_context(page, request) -> dict:
         sessions = sessions.coming()
     sessions = sessions.order_by("start", "pk")
 
-    context = {"filterset": filterset, "view": view, "today": today}
+    context = {"filterset": filterset, "view": view, "today": today, **filter_form_cache(request)}
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
     if view == "month":

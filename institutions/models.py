@@ -23,7 +23,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .public_cache import cache_publicly
+from .public_cache import cache_publicly, filter_form_cache
 
 __all__ = [
     "AdministrativeUnit",
@@ -223,6 +223,7 @@ class InstitutionIndexPage(Page):
             page_obj=paginator.get_page(request.GET.get("page")),
             paginator=paginator,
             now=timezone.localtime(),
+            **filter_form_cache(request),
         )
         return context
 

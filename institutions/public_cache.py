@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
@@ -26,10 +27,17 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "portal:content-version"
-UNITS_VERSION_KEY = "portal:units-version"
+CHOICES_VERSION_KEY = "portal:choices-version"
 ATTRIBUTE = "portal_public_cache_seconds"
 
 
+# What the filter forms offer: a change of these also forgets the forms kept as written.
+CHOICE_MODELS = {
+    "events.campaign",
+    "events.topic",
+    "events.audience",
+    "institutions.administrativeunit",
+}
 # What the cached pages show besides pages: a change of these forgets them.
 SHOWN_MODELS = {
     "events.session",
@@ -131,16 +139,31 @@ class PublicCacheMiddleware:
         return response
 
 
-def units_version() -> int:
-    """Moves on only when an administrative unit changes (the area choices are kept for it)."""
-    return current(UNITS_VERSION_KEY)
+def choices_version() -> int:
+    """Moves on only when what the filter forms offer changes (units, topics, campaigns, audiences):
+    a publication leaves the forms as they were, so they are kept as written across publications."""
+    return current(CHOICES_VERSION_KEY)
+
+
+FILTER_FORM_SECONDS = 3600
+
+
+def filter_form_cache(request) -> dict:
+    """What the templates need to keep a filter form as written: the key besides the address and
+    language (the choices, and the day, as the area menu offers the units in force on it) and how
+    long. An editor's preview is never kept, nor served what the public was."""
+    preview = bool(getattr(request, "is_preview", False))
+    return {
+        "filter_form_version": f"{choices_version()}:{timezone.localdate():%Y%m%d}:{int(preview)}",
+        "filter_form_seconds": 0 if preview else FILTER_FORM_SECONDS,
+    }
 
 
 def model_changed(sender, instance=None, **_kwargs) -> None:
     if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
         content_changed()
-    if sender._meta.label_lower == "institutions.administrativeunit":
-        move_on(UNITS_VERSION_KEY)
+    if sender._meta.label_lower in CHOICE_MODELS:
+        move_on(CHOICES_VERSION_KEY)
 
 
 def connect_signals() -> None:

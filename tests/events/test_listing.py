@@ -5,6 +5,7 @@ import pytest
 import recurring_ical_events
 import time_machine
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
-from events.models import Audience, Campaign, EventPage, Topic
+from events.models import Audience, Campaign, EventIndexPage, EventPage, Topic
 from institutions.links import PageLink
 from institutions.models import AdministrativeUnit
+from institutions.public_cache import filter_form_cache
 from tests.conftest import NOW
 from tests.institutions.factories import InstitutionPageFactory
 
@@ -364,3 +366,47 @@ def test_a_page_link_is_absolute_when_the_page_is_on_another_site(programme, rf)
     assert Site.find_for_request(request) == other
     assert PageLink(club.url_path).get_url(request) == club.get_url(request)
     assert club.get_url(request).startswith("http://")
+
+
+def test_the_filter_form_is_kept_across_publications(client, programme):
+    """A publication changes the results, not what the filters offer: the form is not written again."""
+    client.get(LISTING)
+    publish(EventPageFactory(parent=programme["can_loc"], title="Lớp mới"))
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(LISTING).content.decode()
+    assert "Lớp mới" in content
+    assert '<option value="van-hoa-doc">' in content
+    assert not any('"events_topic"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_filter_form_offers_a_new_topic_at_once(client, programme):
+    client.get(LISTING)
+    Topic.objects.create(name="Gấp giấy Origami", slug="gap-giay")
+    assert '<option value="gap-giay">Gấp giấy Origami</option>' in client.get(LISTING).content.decode()
+
+
+def test_the_filter_form_is_kept_for_each_address_and_language(client, programme):
+    chosen = '<option value="van-hoa-doc" selected>'
+    assert chosen in client.get(LISTING, {"topic": "van-hoa-doc"}).content.decode()
+    plain = client.get(LISTING).content.decode()
+    assert chosen not in plain
+    assert "Lọc</button>" in plain
+    assert "Apply filters</button>" in client.get("/en" + LISTING).content.decode()
+
+
+def test_an_editors_preview_of_the_listing_is_not_kept(client, programme, rf):
+    """A preview writes the form afresh and keeps nothing; the public's kept form stays as it was."""
+
+    def kept_form(preview):
+        request = rf.get(LISTING)
+        request.is_preview = preview
+        vary_on = [filter_form_cache(request)["filter_form_version"], "vi", LISTING]
+        return cache.get(make_template_fragment_key("session_filters", vary_on))
+
+    client.get(LISTING)
+    public = kept_form(preview=False)
+    assert '<option value="van-hoa-doc">' in public
+    preview = EventIndexPage.objects.get().make_preview_request()
+    assert '<option value="van-hoa-doc">' in preview.content.decode()
+    assert kept_form(preview=True) is None
+    assert kept_form(preview=False) == public

@@ -229,3 +229,14 @@ def test_search_sees_a_renamed_institution_after_publishing(client, directory, i
     page.title = "Khu di tích Đại thi hào Nguyễn Du"
     page.save_revision().publish()
     assert titles(client.get(directory.url, {"q": "dai thi hao"})) == ["Khu di tích Đại thi hào Nguyễn Du"]
+
+
+def test_the_directory_filter_form_is_kept_for_each_address(client, directory, institutions):
+    def museum_box(response):
+        content = response.content.decode()
+        start = content.index('value="museum"')
+        return content[start : content.index(">", start)]
+
+    assert "checked" in museum_box(client.get(directory.url, {"kind": "museum"}))
+    assert "checked" not in museum_box(client.get(directory.url))
+    assert "checked" in museum_box(client.get(directory.url, {"kind": "museum"}))
