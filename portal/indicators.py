@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,7 +183,7 @@ def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
     institutions = institutions_of(group, area)
     visits = VisitCount.objects.filter(
         institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year
-    ).aggregate(total=Sum("visits"), rows=Count("pk"))
+    ).aggregate(total=Sum("visits"), rows=Count("visits"))  # never null; read from the index
     attendance = Attendance.objects.filter(
         session__in=held_sessions(year).filter(institution__in=institutions)
     ).aggregate(total=Sum("attendees"), rows=Count("pk"))
@@ -209,13 +209,20 @@ def base_year_for(group: str, year: int, area) -> int | None:
     """The base year of average growth: INDICATORS_BASE_YEAR, else the first earlier year with data."""
     if settings.INDICATORS_BASE_YEAR:
         return settings.INDICATORS_BASE_YEAR if year > settings.INDICATORS_BASE_YEAR else None
-    institutions = institutions_of(group, area)
-    first_visit = VisitCount.objects.filter(
-        institution__in=institutions, purpose=VisitPurpose.LEARNING
-    ).aggregate(first=Min("date"))["first"]
-    first_session = Attendance.objects.filter(session__institution__in=institutions).aggregate(
-        first=Min("session__start")
-    )["first"]
+    # Each institution's first record is at the start of its part of an index (the institution's
+    # sessions by start, its learning visits by date): the database reads one entry per institution
+    # instead of joining every attendance record to its session.
+    first_visits = VisitCount.objects.filter(institution=OuterRef("pk"), purpose=VisitPurpose.LEARNING)
+    first_sessions = Session.objects.filter(institution=OuterRef("pk"), attendance__isnull=False)
+    firsts = (
+        institutions_of(group, area)
+        .annotate(
+            visits_from=Subquery(first_visits.order_by("date").values("date")[:1]),
+            sessions_from=Subquery(first_sessions.order_by("start").values("start")[:1]),
+        )
+        .aggregate(first_visit=Min("visits_from"), first_session=Min("sessions_from"))
+    )
+    first_visit, first_session = firsts["first_visit"], firsts["first_session"]
     years = [first_visit.year] if first_visit else []
     if first_session:
         years.append(timezone.localtime(first_session).year)

@@ -156,6 +156,22 @@ def test_library_uses_add_learning_visits_and_attendance_with_growth():
     assert row(compute(2025), "museum_study_visits", "museum_all").value == 77
 
 
+def test_the_base_year_is_the_first_year_any_institution_of_the_group_has_a_count():
+    with_visits, with_classes = district_library(), district_library()
+    VisitCount.objects.create(
+        institution=with_visits, date=dt.date(2023, 5, 1), purpose="learning", visits=10
+    )
+    VisitCount.objects.create(institution=with_visits, date=dt.date(2020, 5, 1), purpose="other", visits=10)
+    weekly(with_visits, year=2021)  # held, but nobody counted its attendance
+    counted = weekly(with_classes, year=2022)
+    Attendance.objects.create(session=Session.objects.get(event=counted), attendees=12)
+    weekly(with_classes, year=2025)
+    museum = InstitutionPageFactory(kind="museum")
+    VisitCount.objects.create(institution=museum, date=dt.date(2019, 5, 1), purpose="learning", visits=5)
+    assert row(compute(2025), "library_learning_uses", "library_all").base_year == 2022
+    assert row(compute(2022), "library_learning_uses", "library_all").base_year is None
+
+
 def test_growth_with_a_missing_year_is_no_data():
     library = district_library()
     VisitCount.objects.create(institution=library, date=dt.date(2023, 5, 1), purpose="learning", visits=100)
