@@ -167,6 +167,10 @@ class Command(BaseCommand):
                 except DatabaseError:
                     pass  # CHECKPOINT needs a superuser or pg_checkpoint; the sync below still helps
         os.sync()
+        if not connection.in_atomic_block:
+            # Measure on a new connection, as a served process has, not on the server process
+            # that has just written millions of rows.
+            connection.close()
 
     def measure(self, name: str, url: str, fresh: bool, cold: bool = False) -> Figure:
         def forget():
