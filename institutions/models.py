@@ -672,7 +672,9 @@ class VisitCount(models.Model):
             models.Index(fields=["date", "institution"], name="visit_date_institution"),
             # An institution's first day with learning visits (the indicators' base year), found
             # at the start of its part of the index.
-            models.Index(fields=["institution", "purpose", "date", "visits"], name="visit_institution_purpose"),
+            models.Index(
+                fields=["institution", "purpose", "date", "visits"], name="visit_institution_purpose"
+            ),
         ]
 
     def __str__(self) -> str:
