@@ -37,6 +37,7 @@ from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
 from institutions.public_cache import content_changed
 from portal.indicators import compute
+from portal.process import freeze_startup_objects
 
 
 @dataclass
@@ -83,6 +84,8 @@ class Command(BaseCommand):
         self.settle()
         self.runs = options["runs"]
         self.client = Client(HTTP_HOST="localhost")
+        self.client.get("/")  # load the URL patterns and templates, as a served process has
+        freeze_startup_objects()  # as portal/wsgi.py does
         self.describe()
         today = timezone.localdate()
         busiest = (
