@@ -4,10 +4,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from institutions.record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .models import Attendance, Campaign, Topic
@@ -32,26 +33,22 @@ class CampaignViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-class RecordedElsewherePolicy(ModelPermissionPolicy):
-    """Attendance is added on the entry screen or by import (they know the session); here it is edited."""
-
-    def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+# Attendance is added on the entry screen or by import (they know the session); here it is edited, by
+# staff of the session's institution.
+register_permission_policy(
+    Attendance, InstitutionRecordPolicy(Attendance, "session__institution", addable=False)
+)
 
 
-register_permission_policy(Attendance, RecordedElsewherePolicy(Attendance))
-
-
-class AttendanceViewSet(SnippetViewSet):
+class AttendanceViewSet(InstitutionRecordViewSet):
     model = Attendance
     copy_view_enabled = False
 
     icon = "group"
     menu_label = _("Attendance")
     list_display = ["session", "attendees", "recorded_by", "recorded_at"]
+    list_export = ["session", "attendees", "children", "women", "disabled", "note", "recorded_at"]
+    export_filename = "so-nguoi-tham-du"
     search_fields = ["session__event__title", "session__institution__code"]
     search_backend_name = None
     list_per_page = 50

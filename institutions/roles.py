@@ -1,7 +1,10 @@
 """Who may act for which institutions (SPEC §7): an institution's editors, an area's officers, the province.
 
 A staff group carries a `StaffScope`. Editors' groups get Wagtail page permissions on their institution's
-subtree; every custom screen and import asks `institutions_for(user)`.
+subtree; every custom screen, import and record view asks `institutions_for(user)`. Only the provincial group
+holds the Django permissions of the per-institution records (`RECORD_PERMISSIONS`), which mean "every record
+of the province"; editors and officers reach their own institutions' records through their scope
+(`record_permissions.InstitutionRecordPolicy`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from .models import AdministrativeUnit, InstitutionPage, StaffScope
 
 PROVINCE_GROUP = "Cán bộ cấp tỉnh"
 MODERATORS_GROUP = "Moderators"
-RECORD_PERMISSIONS = [("events", "change_attendance"), ("institutions", "change_visitcount")]
+RECORD_PERMISSIONS = [
+    ("events", "change_attendance"),
+    ("institutions", "change_visitcount"),
+    ("institutions", "change_servicerecord"),
+]
 IMAGE_PERMISSIONS = ["add_image", "choose_image"]
 
 
@@ -31,6 +38,13 @@ def scopes(user) -> list[StaffScope]:
 
 def is_provincial(user) -> bool:
     return user.is_active and (user.is_superuser or any(scope.province for scope in scopes(user)))
+
+
+def has_institution_scope(user) -> bool:
+    """Whether `user` acts for at least one institution: an editor, an officer, provincial staff."""
+    return user.is_active and (
+        is_provincial(user) or any(scope.institution_id or scope.area_id for scope in scopes(user))
+    )
 
 
 def institutions_for(user):
@@ -71,10 +85,10 @@ def permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def give_admin_and_record_permissions(group: Group) -> None:
+def give_admin_access(group: Group) -> None:
+    """Admin access only: the records' model permissions would reach every institution's records."""
     group.permissions.add(permission("wagtailadmin", "access_admin"))
-    for app_label, codename in RECORD_PERMISSIONS:
-        group.permissions.add(permission(app_label, codename))
+    group.permissions.remove(*[permission(app_label, codename) for app_label, codename in RECORD_PERMISSIONS])
 
 
 @transaction.atomic
@@ -88,7 +102,7 @@ def editors_group(institution: InstitutionPage) -> Group:
             name=_("Editors of %(code)s") % {"code": institution.code}
         )
         StaffScope.objects.create(group=group, institution=institution)
-    give_admin_and_record_permissions(group)
+    give_admin_access(group)
     wanted = ["add_page", "change_page"] + (["publish_page"] if institution.publishes_directly else [])
     GroupPagePermission.objects.filter(group=group).exclude(
         page=institution, permission__codename__in=wanted
@@ -113,7 +127,7 @@ def area_group(unit: AdministrativeUnit) -> Group:
     else:
         group, _created = Group.objects.get_or_create(name=_("Officers of %(area)s") % {"area": unit})
         StaffScope.objects.create(group=group, area=unit)
-    give_admin_and_record_permissions(group)
+    give_admin_access(group)
     return group
 
 
@@ -126,7 +140,7 @@ def province_group() -> Group:
     else:
         group, _created = Group.objects.get_or_create(name=PROVINCE_GROUP)
         StaffScope.objects.create(group=group, province=True)
-    give_admin_and_record_permissions(group)
+    group.permissions.add(permission("wagtailadmin", "access_admin"))
     for app_label, model in [
         ("institutions", "servicerecord"),
         ("institutions", "visitcount"),

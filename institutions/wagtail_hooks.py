@@ -2,11 +2,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_views import can_enter_visits, can_import, import_view, visit_grid_view
 from .models import AdministrativeUnit, ServiceRecord, VisitCount
+from .record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
+
+register_permission_policy(ServiceRecord, InstitutionRecordPolicy(ServiceRecord))
+register_permission_policy(VisitCount, InstitutionRecordPolicy(VisitCount))
 
 
 class AdministrativeUnitViewSet(SnippetViewSet):
@@ -21,22 +26,26 @@ class AdministrativeUnitViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class ServiceRecordViewSet(SnippetViewSet):
+class ServiceRecordViewSet(InstitutionRecordViewSet):
     model = ServiceRecord
     icon = "tasks"
     menu_label = _("Service records")
     list_display = ["institution", "year", "lifelong_learning_services", "digital_transformation"]
+    list_export = [*list_display, "note"]
+    export_filename = "ho-so-dich-vu"
     list_filter = ["year", "lifelong_learning_services", "digital_transformation"]
     search_fields = ["institution__title", "institution__code", "note"]
     search_backend_name = None
     list_per_page = 50
 
 
-class VisitCountViewSet(SnippetViewSet):
+class VisitCountViewSet(InstitutionRecordViewSet):
     model = VisitCount
     icon = "group"
     menu_label = _("Visit counts")
     list_display = ["institution", "period", "date", "purpose", "channel", "visits"]
+    list_export = list_display
+    export_filename = "luot-den"
     list_filter = ["period", "purpose", "channel"]
     search_fields = ["institution__title", "institution__code"]
     search_backend_name = None

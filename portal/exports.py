@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from institutions.spreadsheets import safe_cell
+
 from .indicators import IndicatorValue
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str | int | float:
-    """A cell as text; text starting like a formula is prefixed with ' so a spreadsheet shows it as text."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+__all__ = ["safe_cell", "to_csv", "to_xlsx"]
 
 
 def header() -> list[str]:

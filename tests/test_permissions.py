@@ -265,3 +265,213 @@ def test_a_trusted_institution_s_editors_publish_directly(world):
     editor = get_user_model().objects.get(pk=editor.pk)  # permissions are cached per user object
     assert institution.permissions_for_user(editor).can_publish()
     assert world["event"].permissions_for_user(editor).can_publish()
+
+
+# --- The records kept per institution, in every admin view of them (issue: editors rewrote other
+# institutions' official figures through the snippet views) ----------------------------------------
+
+# role -> may reach the records of institution B (in Tiên Điền, outside area X)
+RECORD_B = {
+    "anonymous": False,
+    "editor_a": False,
+    "editor_b": True,
+    "officer_x": False,
+    "province": True,
+    "superuser": True,
+}
+REACH = {"a": RECORD_A, "b": RECORD_B}
+RECORD_MODELS = [("events", "attendance"), ("institutions", "visitcount"), ("institutions", "servicerecord")]
+
+
+@pytest.fixture
+def records(world):
+    """One record of each kind for A and for B; `marker` is the text by which a listing shows it."""
+    event_b = publish(
+        EventPageFactory(
+            parent=world["b"],
+            title="Lớp của B",
+            start=dt.datetime(2026, 11, 20, 8, 0, tzinfo=HANOI),
+            end=dt.datetime(2026, 11, 20, 9, 0, tzinfo=HANOI),
+        )
+    )
+    found = {"attendance": {}, "visitcount": {}, "servicerecord": {}}
+    for where, institution, session in [
+        ("a", world["a"], world["session"]),
+        ("b", world["b"], Session.objects.get(event=event_b)),
+    ]:
+        found["attendance"][where] = Attendance.objects.create(session=session, attendees=14)
+        found["visitcount"][where] = VisitCount.objects.create(
+            institution=institution, date=dt.date(2026, 10, 5), purpose="learning", visits=1976
+        )
+        found["servicerecord"][where] = ServiceRecord.objects.create(
+            institution=institution, year=2025, lifelong_learning_services=True, note="ghi chú"
+        )
+    return found
+
+
+def snippet_url(app_label, model, view, *args):
+    return reverse(f"wagtailsnippets_{app_label}_{model}:{view}", args=args)
+
+
+def marker(record) -> str:
+    """What a listing or an export of `record` shows of its institution."""
+    if isinstance(record, Attendance):
+        return record.session.event.title
+    return record.institution.title
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+def edit_data(record) -> dict:
+    """A valid edit form that changes the record's figure (999 people, 5 visits, a new note)."""
+    if isinstance(record, Attendance):
+        return {"attendees": "999", "children": "", "women": "", "disabled": "", "note": ""}
+    if isinstance(record, VisitCount):
+        return {
+            "institution": record.institution_id,
+            "period": record.period,
+            "date": record.date.isoformat(),
+            "purpose": record.purpose,
+            "channel": record.channel,
+            "visits": "5",
+        }
+    return {"institution": record.institution_id, "year": record.year, "note": "đã sửa"}
+
+
+def figure(record):
+    record = type(record).objects.get(pk=record.pk)
+    return getattr(
+        record, {"attendance": "attendees", "visitcount": "visits"}.get(record._meta.model_name, "note")
+    )
+
+
+@pytest.mark.parametrize("app_label,model", RECORD_MODELS)
+@pytest.mark.parametrize("role", ROLES)
+def test_record_listings_and_exports_show_only_records_in_scope(
+    client, world, records, role, app_label, model
+):
+    c = client_for(client, world, role)
+    listing = c.get(snippet_url(app_label, model, "list"))
+    results = c.get(snippet_url(app_label, model, "list_results"))
+    export = c.get(snippet_url(app_label, model, "list") + "?export=csv")
+    exported = body(export) if export.status_code == 200 else ""
+    if role == "anonymous":
+        assert {listing.status_code, results.status_code, export.status_code} <= DENIED
+        return
+    for where, record in records[model].items():
+        edit_url = snippet_url(app_label, model, "edit", record.pk)
+        shown = listing.status_code == 200 and edit_url in listing.content.decode()
+        assert shown == REACH[where][role], (where, listing.status_code)
+        assert (results.status_code == 200 and edit_url in results.content.decode()) == REACH[where][role]
+        assert (marker(record) in exported) == REACH[where][role]
+
+
+@pytest.mark.parametrize("where", ["a", "b"])
+@pytest.mark.parametrize("app_label,model", RECORD_MODELS)
+@pytest.mark.parametrize("role", ROLES)
+def test_record_edit_is_for_staff_of_its_institution(client, world, records, role, app_label, model, where):
+    record = records[model][where]
+    before = figure(record)
+    c = client_for(client, world, role)
+    url = snippet_url(app_label, model, "edit", record.pk)
+    assert (c.get(url).status_code == 200) == REACH[where][role]
+    response = c.post(url, edit_data(record))
+    assert (figure(record) != before) == REACH[where][role]
+    if not REACH[where][role]:
+        assert response.status_code in DENIED
+
+
+@pytest.mark.parametrize("where", ["a", "b"])
+@pytest.mark.parametrize("app_label,model", RECORD_MODELS)
+@pytest.mark.parametrize("role", ROLES)
+def test_record_history_usage_and_chooser_are_scoped(client, world, records, role, app_label, model, where):
+    record = records[model][where]
+    c = client_for(client, world, role)
+    for view in ("history", "history_results", "usage"):
+        response = c.get(snippet_url(app_label, model, view, record.pk))
+        assert (response.status_code == 200) == REACH[where][role], view
+        if not REACH[where][role]:
+            assert response.status_code in DENIED
+    chosen = c.get(reverse(f"wagtailsnippetchoosers_{app_label}_{model}:chosen", args=[record.pk]))
+    assert (chosen.status_code == 200) == REACH[where][role]
+    if role != "anonymous":
+        choose = c.get(reverse(f"wagtailsnippetchoosers_{app_label}_{model}:choose"))
+        assert (marker(record) in choose.json()["html"]) == REACH[where][role]
+
+
+@pytest.mark.parametrize("where", ["a", "b"])
+@pytest.mark.parametrize("app_label,model", RECORD_MODELS)
+@pytest.mark.parametrize("role", ROLES)
+def test_deleting_a_record_is_for_the_province(client, world, records, role, app_label, model, where):
+    """One by one and in bulk: recorded figures are the province's to remove (entry screens empty a box)."""
+    record = records[model][where]
+    c = client_for(client, world, role)
+    url = snippet_url(app_label, model, "delete", record.pk)
+    c.get(url)
+    c.post(url)
+    bulk = reverse("wagtail_bulk_action", args=[app_label, model, "delete"]) + f"?id={record.pk}"
+    c.get(bulk)
+    c.post(bulk)
+    deleted = not type(record).objects.filter(pk=record.pk).exists()
+    assert deleted == (role in {"province", "superuser"})
+
+
+def test_an_editor_cannot_move_a_record_to_another_institution(client, world, records):
+    c = client_for(client, world, "editor_a")
+    record = records["visitcount"]["a"]
+    data = {**edit_data(record), "institution": world["b"].pk}
+    response = c.post(snippet_url("institutions", "visitcount", "edit", record.pk), data)
+    assert response.status_code == 200  # the form again, with the error
+    record.refresh_from_db()
+    assert (record.institution_id, record.visits) == (world["a"].pk, 1976)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_adding_records_in_the_snippet_views(client, world, records, role):
+    """Attendance is added on the entry screen only; visit counts and service records by the province."""
+    c = client_for(client, world, role)
+    assert c.get(snippet_url("events", "attendance", "add")).status_code in DENIED
+    for model in ("visitcount", "servicerecord"):
+        response = c.get(snippet_url("institutions", model, "add"))
+        assert (response.status_code == 200) == (role in {"province", "superuser"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_site_history_shows_only_what_the_person_may_see(client, world, records, role):
+    from wagtail.log_actions import log
+
+    for by_model in records.values():
+        for record in by_model.values():
+            log(record, "wagtail.edit", user=world["users"]["superuser"])
+    c = client_for(client, world, role)
+    response = c.get(reverse("wagtailadmin_reports:site_history"))
+    if role == "anonymous":
+        assert response.status_code in DENIED
+        return
+    content = response.content.decode()
+    for where in ("a", "b"):
+        for by_model in records.values():
+            if not REACH[where][role]:
+                assert str(by_model[where]) not in content
+    if role in {"province", "superuser"}:
+        assert str(records["visitcount"]["b"]) in content
+
+
+def test_staff_of_institutions_see_the_record_menus(client, world):
+    c = client_for(client, world, "editor_a")
+    content = c.get(reverse("wagtailadmin_home")).content.decode()
+    assert snippet_url("events", "attendance", "list") in content
+    assert snippet_url("institutions", "visitcount", "list") in content
+
+
+def test_record_exports_keep_formula_text_as_text(client, world, records):
+    record = records["servicerecord"]["a"]
+    record.note = "=HYPERLINK(1)"
+    record.save()
+    c = client_for(client, world, "editor_a")
+    exported = body(c.get(snippet_url("institutions", "servicerecord", "list") + "?export=csv"))
+    assert "'=HYPERLINK(1)" in exported
