@@ -1,4 +1,4 @@
-"""Cells for spreadsheets that staff open in Excel or LibreOffice: text that looks like a formula stays text."""
+"""Spreadsheet cells staff open in Excel or LibreOffice: text that looks like a formula stays text."""
 
 from __future__ import annotations
 

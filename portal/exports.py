@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
