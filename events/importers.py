@@ -45,7 +45,6 @@ from .models import (
     Venue,
 )
 from .recurrence import parse_rule
-from .schedule import materialise_sessions
 
 
 @dataclass
@@ -373,10 +372,10 @@ class EventImporter(Importer):
         if change.action == "create":
             change.target.add_child(instance=event)
         revision = event.save_revision(user=self.user, log_action=True)
+        # Publishing materialises the sessions, past ones too. A draft changes nothing public: the live
+        # event keeps its schedule, sessions and search text until someone publishes the draft.
         if not self.options.get("draft"):
-            revision.publish(user=self.user)  # publishing materialises the sessions, past ones too
-        elif event.live:
-            materialise_sessions(event)
+            revision.publish(user=self.user)
 
     @staticmethod
     def free_slug(institution: InstitutionPage, title: str) -> str:

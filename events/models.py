@@ -318,7 +318,7 @@ class EventPage(Page):
             raise ValidationError({"online_url": _("Give the link.")})
 
     def save(self, *args, **kwargs):
-        refresh_search_text(self, self.title, kwargs)
+        refresh_search_text(self, self.title, kwargs, {"title"})
         return super().save(*args, **kwargs)
 
     @property

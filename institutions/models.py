@@ -375,7 +375,9 @@ class InstitutionPage(Page):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
 
     def save(self, *args, **kwargs):
-        refresh_search_text(self, " ".join([self.title, self.address, self.code]), kwargs)
+        refresh_search_text(
+            self, " ".join([self.title, self.address, self.code]), kwargs, {"title", "address", "code"}
+        )
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -548,10 +550,17 @@ def fold_text(text: str) -> str:
     return anyascii(text).lower()
 
 
-def refresh_search_text(instance: models.Model, text: str, save_kwargs: dict) -> None:
-    """Set `search_text` before a save, also when the save names its `update_fields`."""
-    instance.search_text = fold_text(text)
+def refresh_search_text(instance: models.Model, text: str, save_kwargs: dict, sources: set[str]) -> None:
+    """Set `search_text` before a save that writes the fields it is made of (`sources`).
+
+    A save that names other `update_fields` leaves it alone: Wagtail's `save_revision` saves a draft's
+    bookkeeping on the page row while the page object holds the draft's title, and public search
+    follows the published version only.
+    """
     update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and not sources.intersection(update_fields):
+        return
+    instance.search_text = fold_text(text)
     if update_fields is not None and "search_text" not in update_fields:
         save_kwargs["update_fields"] = [*update_fields, "search_text"]
 
