@@ -164,6 +164,8 @@ class EventIndexPage(Page):
     subpage_types: list[str] = []
     max_count = 1
     template = "pages/event_index_page.html"
+    # Public by nature: view restrictions are refused (README, "Private pages").
+    private_page_options: list[str] = []
 
     class Meta:
         verbose_name = _("event listing")
@@ -299,6 +301,8 @@ class EventPage(Page):
     parent_page_types = ["institutions.InstitutionPage"]
     subpage_types: list[str] = []
     template = "pages/event_page.html"
+    # Public by nature: view restrictions are refused (README, "Private pages").
+    private_page_options: list[str] = []
 
     class Meta:
         verbose_name = _("event")

@@ -198,6 +198,8 @@ class InstitutionIndexPage(Page):
     subpage_types = ["institutions.InstitutionPage"]
     max_count = 1
     template = "pages/institution_index_page.html"
+    # Public by nature: view restrictions are refused (README, "Private pages").
+    private_page_options: list[str] = []
 
     class Meta:
         verbose_name = _("institution directory")
@@ -362,6 +364,8 @@ class InstitutionPage(Page):
 
     parent_page_types = ["institutions.InstitutionIndexPage"]
     template = "pages/institution_page.html"
+    # Public by nature: view restrictions are refused (README, "Private pages").
+    private_page_options: list[str] = []
 
     class Meta:
         verbose_name = _("institution")

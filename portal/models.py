@@ -23,6 +23,8 @@ class HomePage(Page):
     subpage_types = ["institutions.InstitutionIndexPage", "events.EventIndexPage"]
     max_count = 1
     template = "pages/home_page.html"
+    # Public by nature: view restrictions are refused (README, "Private pages").
+    private_page_options: list[str] = []
 
     class Meta:
         verbose_name = _("home page")
