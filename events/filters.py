@@ -1,5 +1,7 @@
 """The one FilterSet behind the listing page, the sessions API and the iCalendar feeds (SPEC §5)."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,33 @@ from institutions.models import InstitutionKind, InstitutionPage
 from .models import AudienceCode, Campaign, EventKind, EventPage, Session, Topic, local_midnight
 
 ISO_DATE = ["%Y-%m-%d"]
+# The dates a filter accepts: far beyond any session, and far from the edges of Python's dates, where
+# moving to local midnight or to UTC overflows.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+
+
+def date_in_range(day: dt.date | None) -> bool:
+    return day is None or EARLIEST_DATE <= day <= LATEST_DATE
+
+
+class BoundedDateField(forms.DateField):
+    default_error_messages = {
+        "out_of_range": _("Choose a date from %(first)s to %(last)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if not date_in_range(value):
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": f"{EARLIEST_DATE:%d/%m/%Y}", "last": f"{LATEST_DATE:%d/%m/%Y}"},
+            )
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
 TRUE_VALUES = {"1", "true", "on", "yes"}
 FALSE_VALUES = {"", "0", "false", "off", "no"}
 
@@ -39,14 +68,14 @@ class FlagFilter(django_filters.Filter):
 
 class SessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
-    from_ = django_filters.DateFilter(
+    from_ = BoundedDateFilter(
         field_name="from",
         method="starting_from",
         label=_("From"),
         input_formats=ISO_DATE,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    to = django_filters.DateFilter(
+    to = BoundedDateFilter(
         method="starting_until",
         label=_("To"),
         input_formats=ISO_DATE,

@@ -1,11 +1,26 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class RowIdConverter:
+    """A database id: digits that fit a 64-bit column. Longer ones match no URL (404), never a query."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(RowIdConverter, "row_id")
 
 app_name = "events"
 urlpatterns = [
     path("api/v1/sessions", views.session_list, name="api-sessions"),
     path("feeds/events.ics", views.events_feed, name="feed"),
-    path("feeds/events/<int:pk>.ics", views.event_feed, name="event-feed"),
+    path("feeds/events/<row_id:pk>.ics", views.event_feed, name="event-feed"),
     path("feeds/institutions/<str:code>.ics", views.institution_feed, name="institution-feed"),
 ]

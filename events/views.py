@@ -25,7 +25,7 @@ from institutions.models import InstitutionPage
 from institutions.public_cache import cache_publicly, filter_form_cache
 from institutions.views import paginated_json
 
-from .filters import SessionFilter
+from .filters import SessionFilter, date_in_range
 from .ical import build_calendar, calendar_bytes, feed_events
 from .models import EventPage, ListedSession, Session, SessionQuerySet, SessionStatus, local_midnight
 
@@ -54,7 +54,7 @@ def listing_context(page, request) -> dict:
     chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
     view = "month" if request.GET.get("view") == "month" else "list"
     running_ids = []
-    if not chosen_from and "from" not in filterset.form.errors:
+    if not chosen_from:
         # By default, what has not ended yet: exhibitions and other sessions of several days that
         # began earlier are shown apart, above the first page.
         if view == "list" and request.GET.get("page") in (None, "", "1"):
@@ -67,7 +67,12 @@ def listing_context(page, request) -> dict:
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
     if view == "month":
-        month = parse_month(request.GET.get("month")) or today.replace(day=1)
+        month = parse_month(request.GET.get("month"))
+        if month is None and request.GET.get("month"):
+            context["month_error"] = _("“%(value)s” is not a month from 01/1900 to 12/2200: showing this month.") % {
+                "value": request.GET["month"][:20]
+            }
+        month = month or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
         in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
         counts, by_day = month_days(in_month, month, last_day, request)
@@ -180,10 +185,12 @@ class CappedPaginator(Paginator):
 
 
 def parse_month(value: str | None) -> dt.date | None:
+    """A `month` parameter (YYYY-MM), None when malformed or outside the dates the filters accept."""
     try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
+        month = dt.datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:
         return None
+    return month if date_in_range(month) else None
 
 
 def serialise_session(session: Session, request) -> dict:

@@ -125,3 +125,68 @@ def test_printable_garbage_in_every_parameter(client, fuzz_institution):
     for url in public_urls():
         response = client.get(url, dict.fromkeys(PARAMETERS, garbage))
         assert response.status_code in (200, 400, 404), url
+
+
+EXTREME = [
+    ("/api/v1/sessions", {"from": "0001-01-01"}),
+    ("/api/v1/sessions", {"to": "9999-12-31"}),
+    ("/feeds/events.ics", {"from": "0001-01-01", "to": "0001-12-31"}),
+    ("/feeds/events.ics", {"from": "9999-01-01", "to": "9999-12-31"}),
+    ("/feeds/institutions/FUZZ.ics", {"from": "0001-01-01"}),
+]
+
+
+@pytest.mark.parametrize("url,query", EXTREME)
+def test_dates_outside_the_supported_range_are_a_400_with_the_field_s_message(
+    client, fuzz_institution, url, query
+):
+    response = client.get(url, query)
+    assert response.status_code == 400
+    assert "01/01/1900" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "0001-01-01"},
+        {"to": "9999-12-31"},
+        {"view": "month", "month": "9999-12"},
+        {"view": "month", "month": "0001-01"},
+    ],
+)
+def test_the_listing_explains_dates_outside_the_supported_range(client, fuzz_institution, query):
+    response = client.get("/lich-hoat-dong/", query)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "1900" in content and "2200" in content
+
+
+def test_an_event_id_beyond_64_bits_is_not_found(client, db):
+    assert client.get("/feeds/events/999999999999999999999.ics").status_code == 404
+    assert client.get("/feeds/events/9223372036854775807.ics").status_code == 404
+
+
+DATES = st.dates().map(lambda day: day.isoformat())
+MONTHS = st.dates().map(
+    lambda day: day.strftime("%Y-%m") if day.year >= 1000 else f"{day.year:04d}-{day.month:02d}"
+)
+INTEGERS = st.integers(min_value=-(2**64), max_value=2**64).map(str)
+
+
+@pytest.mark.parametrize("url", public_urls())
+@FUZZ
+@given(first=DATES, last=DATES, month=MONTHS, page=INTEGERS, page_size=INTEGERS)
+def test_any_date_and_any_64_bit_integer_never_cause_a_server_error(
+    client, fuzz_institution, url, first, last, month, page, page_size
+):
+    query = {"from": first, "to": last, "view": "month", "month": month, "page": page, "page_size": page_size}
+    response = client.get(url, query)
+    assert response.status_code in (200, 304, 400, 404), (url, query)
+    response = client.get(url, {"from": first, "to": last})
+    assert response.status_code in (200, 304, 400), (url, first, last)
+
+
+@FUZZ
+@given(number=st.integers(min_value=0, max_value=2**70))
+def test_any_event_id_in_a_feed_address_is_answered(client, fuzz_institution, number):
+    assert client.get(f"/feeds/events/{number}.ics").status_code == 404
