@@ -8,6 +8,12 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from institutions import public_cache
+
         from . import signals
+        from .filters import SessionFilter
 
         signals.connect()
+        # What the listing, the sessions API and the feeds read of a query (the public cache's key).
+        public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
+        public_cache.register_parameters("view", "month", "include_cancelled")

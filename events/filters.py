@@ -134,8 +134,12 @@ class SessionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # `from` is a Python keyword: the filter is `from_`, the parameter `from`.
-        self.filters = {("from" if name == "from_" else name): f for name, f in self.filters.items()}
+        self.filters = {self.parameter_name(name): f for name, f in self.filters.items()}
+
+    @staticmethod
+    def parameter_name(name: str) -> str:
+        """`from` is a Python keyword: the filter is `from_`, the parameter `from`."""
+        return "from" if name == "from_" else name
 
     def search(self, queryset, name, value):
         return queryset.filter(event__in=EventPage.objects.matching(value))

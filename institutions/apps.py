@@ -9,6 +9,9 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self):
         from . import public_cache, signals
+        from .filters import InstitutionFilter
 
         signals.connect()
         public_cache.connect_signals()
+        public_cache.register_filterset(InstitutionFilter)
+        public_cache.register_parameters("page", "page_size")

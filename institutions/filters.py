@@ -59,6 +59,14 @@ class AreaSelect(QuickSelect):
     is offered only their area)."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        offered = {
+            str(inner)
+            for option, label in self.choices
+            for inner in ([choice for choice, _text in label] if isinstance(label, list | tuple) else [option])
+        }
+        if value not in ("", None) and str(value) not in offered:
+            # A value no option has (typed into an address): written out, not kept.
+            return super().render(name, value, attrs, renderer)
         key = (
             "area-select:"
             + hashlib.sha256(

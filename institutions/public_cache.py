@@ -8,6 +8,12 @@ address, language and content version before the rest of the stack runs, with 30
 already has it. Publishing, unpublishing, moving or deleting a page, a change of the stored sessions
 and a change of the snippets these pages show move the content version on, so the next request
 renders afresh.
+
+The key is made of the query parameters the cached views read (`register_filterset`,
+`register_parameters`), in a canonical order: a parameter no view reads changes nothing in a response,
+so a query with one is answered from the entry of the same query without it and never stored, and
+nobody can fill the server's memory with entries by adding junk to an address. A response larger
+than `PUBLIC_CACHE_LOCAL_MAX_BYTES` is not kept in a process's local memory.
 """
 
 from __future__ import annotations
@@ -15,13 +21,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import django_filters
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -93,10 +101,51 @@ def is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and message_cookie not in cookies
 
 
+# The query parameters the cached views read: name -> whether it may repeat (kind=class&kind=club).
+PARAMETERS: dict[str, bool] = {}
+
+
+def register_parameters(*names: str, repeating: bool = False) -> None:
+    for name in names:
+        PARAMETERS[name] = repeating
+
+
+def register_filterset(filterset_class, rename=lambda name: name) -> None:
+    """Register every parameter of a FilterSet; `rename` maps a filter's name to its parameter."""
+    for name, declared in filterset_class.base_filters.items():
+        repeating = isinstance(declared, django_filters.MultipleChoiceFilter)
+        register_parameters(rename(name), repeating=repeating)
+
+
+def canonical_query(query) -> tuple[str, bool]:
+    """The query as the cached views read it, and whether the request asked exactly that (no parameter
+    that no view reads, no second value of a parameter that takes one). Repeating parameters are
+    sorted and each value kept once; for the others, the last value is the one Django's `get` reads."""
+    items, exact = [], True
+    for name in sorted(query):
+        values = query.getlist(name)
+        if name not in PARAMETERS:
+            exact = False
+            continue
+        if PARAMETERS[name]:
+            values = sorted(set(values))
+        elif len(values) > 1:
+            exact, values = False, values[-1:]
+        items.extend((name, value) for value in values)
+    return urlencode(items), exact
+
+
 def cache_key(request) -> str:
     language = get_language_from_request(request, check_path=True)
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{language}"
+    query, _exact = canonical_query(request.GET)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
     return f"public:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def fits_the_cache(content: bytes) -> bool:
+    """Local memory is each process's own: a large response (a whole calendar) is not kept there."""
+    local = isinstance(caches["default"], LocMemCache)
+    return not local or len(content) <= settings.PUBLIC_CACHE_LOCAL_MAX_BYTES
 
 
 class PublicCacheMiddleware:
@@ -120,6 +169,8 @@ class PublicCacheMiddleware:
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and canonical_query(request.GET)[1]
+            and fits_the_cache(response.content)
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
             cache.set(key, (response.content, headers), timeout=seconds)
@@ -153,9 +204,11 @@ def filter_form_cache(request) -> dict:
     language (the choices, and the day, as the area menu offers the units in force on it) and how
     long. An editor's preview is never kept, nor served what the public was."""
     preview = bool(getattr(request, "is_preview", False))
+    query, _exact = canonical_query(request.GET)  # a form shows only what the filters read
     return {
         "filter_form_version": f"{choices_version()}:{timezone.localdate():%Y%m%d}:{int(preview)}",
         "filter_form_seconds": 0 if preview else FILTER_FORM_SECONDS,
+        "filter_form_query": f"{request.path}?{query}",
     }
 
 

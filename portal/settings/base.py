@@ -205,6 +205,8 @@ EVENTS_FEED_DAYS_AHEAD = 365
 # How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
 # publishing anything starts afresh at once (institutions/public_cache.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# The largest response kept in a process's local-memory cache (a shared Redis has its own memory limit).
+PUBLIC_CACHE_LOCAL_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_LOCAL_MAX_BYTES", str(512 * 1024)))
 FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "300"))
 # Indicators (SPEC §4): sessions a class, club or interest group must hold in a year to count as regular,
 # and the base year of average growth (None: the first year with data).

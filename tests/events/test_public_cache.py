@@ -139,3 +139,66 @@ def test_renaming_an_institution_moves_its_events_in_the_feed(client, programme)
     content = client.get(FEED).content.replace(b"\r\n ", b"").decode()
     assert "LOCATION:Thư viện Can Lộc mới" in content
     assert "Thư viện huyện Can Lộc" not in content
+
+
+def cache_entries() -> int:
+    """How many entries the cache holds: local memory in `make test`, Redis in `make test-redis`."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):
+        return len(cache._cache)
+    return cache._cache.get_client().dbsize()
+
+
+@pytest.mark.parametrize(
+    "address", [LISTING + "?kind=club", API + "?page_size=500", FEED + "?kind=club", "/co-so/"]
+)
+def test_junk_parameters_add_no_cache_entry(client, programme, address):  # noqa: F811
+    first = client.get(address)
+    entries = cache_entries()
+    separator = "&" if "?" in address else "?"
+    for number in range(20):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{address}{separator}junk={number}&utm_source=zalo{number}")
+        assert response.content == first.content
+        assert len(queries) == 0  # answered from the entry of the same query without the junk
+    assert cache_entries() == entries
+
+
+def test_the_order_and_repeats_of_parameters_do_not_make_new_entries(client, programme):  # noqa: F811
+    first = client.get(API, {"kind": ["club", "class"]})
+    for query in [
+        "kind=class&kind=club",
+        "kind=club&kind=class&kind=club",
+        "kind=class&kind=club&kind=class",
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{API}?{query}")
+        assert response.content == first.content
+        assert len(queries) == 0
+
+
+def test_a_repeated_single_parameter_is_read_as_the_view_reads_it(client, programme):  # noqa: F811
+    """`page=2&page=1` is page 1 to Django (its last value): it must never be answered with page 2."""
+    page_one = client.get(API, {"page_size": 1, "page": 1}).json()
+    page_two = client.get(API, {"page_size": 1, "page": 2}).json()
+    assert page_one != page_two
+    assert client.get(f"{API}?page_size=1&page=2&page=1").json() == page_one
+    assert client.get(f"{API}?page_size=1&page=1&page=2").json() == page_two
+
+
+def test_responses_over_the_limit_are_not_kept_in_local_memory(client, programme, settings):  # noqa: F811
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if not isinstance(caches["default"], LocMemCache):
+        pytest.skip("the limit is for local memory; Redis has its own")
+    settings.PUBLIC_CACHE_LOCAL_MAX_BYTES = 1000
+    client.get(FEED)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(FEED)
+    assert len(queries) > 0  # rendered again: the feed is larger than 1,000 bytes
+    client.get(API, {"kind": "sport"})  # small: a few hundred bytes
+    with CaptureQueriesContext(connection) as queries:
+        client.get(API, {"kind": "sport"})
+    assert len(queries) == 0
