@@ -161,6 +161,9 @@ class EventImporter(Importer):
     label = gettext_lazy("Events (iCalendar)")
     order = 20
     file_extensions = (".ics",)
+    # Set by `plan` for the institution of the file.
+    publishing = False
+    for_review = False
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -189,6 +192,9 @@ class EventImporter(Importer):
         allowed = self.allowed_institution_ids()
         if allowed is not None and institution.pk not in allowed:
             raise ImportFileError(self.outside_scope(1, institution).message)
+        # An editor who may not publish at the institution gets drafts, submitted to the province's review.
+        self.for_review = not self.options.get("draft") and not self.may_publish(institution)
+        self.publishing = not self.options.get("draft") and not self.for_review
         try:
             calendar = Calendar.from_ical(data.decode("utf-8-sig"))
         except UnicodeDecodeError as error:
@@ -242,20 +248,35 @@ class EventImporter(Importer):
             event = existing.get(uid)
             label = f"{imported.title} ({uid})"
             if event is None:
-                changes.append(Change(line, "create", label, institution, {"event": imported}))
+                changes.append(
+                    Change(
+                        line, "create", label, institution, {"event": imported}, self.review_note(institution)
+                    )
+                )
             elif event.get_parent().pk != institution.pk:
                 errors.append(
                     RowError(
                         line, _("UID %(uid)s belongs to an event of another institution.") % {"uid": uid}
                     )
                 )
-            elif event_signature(event) != imported.signature() or (
-                not self.options.get("draft") and not event.live
-            ):
-                changes.append(Change(line, "update", label, event, {"event": imported}))
+            elif event_signature(event) != imported.signature() or (self.publishing and not event.live):
+                changes.append(
+                    Change(line, "update", label, event, {"event": imported}, self.review_note(institution))
+                )
             else:
                 changes.append(Change(line, "unchanged", label, event, {"event": imported}))
         return changes, errors
+
+    def may_publish(self, institution: InstitutionPage) -> bool:
+        return self.user is None or institution.permissions_for_user(self.user).can_publish_subpage()
+
+    def review_note(self, institution: InstitutionPage) -> str:
+        if not self.for_review:
+            return ""
+        return _(
+            "You may not publish events of %(institution)s: this event will be saved as a draft and "
+            "submitted to the province for review."
+        ) % {"institution": institution.title}
 
     def read_event(self, uid, line, component, overrides, institution, lookup) -> ImportedEvent:
         title = str(component.get("SUMMARY", "")).strip()
@@ -343,7 +364,7 @@ class EventImporter(Importer):
             event = EventPage(
                 uid=imported.uid,
                 slug=self.free_slug(institution, imported.title),
-                live=not self.options.get("draft"),
+                live=self.publishing,
             )
         else:
             event = change.target
@@ -374,14 +395,26 @@ class EventImporter(Importer):
         revision = event.save_revision(user=self.user, log_action=True)
         # Publishing materialises the sessions, past ones too. A draft changes nothing public: the live
         # event keeps its schedule, sessions and search text until someone publishes the draft.
-        if not self.options.get("draft"):
+        if self.publishing:
             revision.publish(user=self.user)
+        elif self.for_review:
+            submit_for_review(event, self.user)
 
     @staticmethod
     def free_slug(institution: InstitutionPage, title: str) -> str:
         siblings = institution.get_children()
         base = slugify(anyascii(title))[:180] or "su-kien"
         return unique_slug(base, lambda slug: siblings.filter(slug=slug).exists())
+
+
+def submit_for_review(event: EventPage, user) -> None:
+    """Start the page's review workflow on its latest revision (again, if a review was under way)."""
+    workflow = event.get_workflow()
+    if workflow is None:
+        return
+    if event.workflow_in_progress:
+        event.current_workflow_state.cancel(user=user)
+    workflow.start(event, user)
 
 
 def topic_named(name: str) -> Topic:

@@ -475,3 +475,36 @@ def test_record_exports_keep_formula_text_as_text(client, world, records):
     c = client_for(client, world, "editor_a")
     exported = body(c.get(snippet_url("institutions", "servicerecord", "list") + "?export=csv"))
     assert "'=HYPERLINK(1)" in exported
+
+
+def test_an_editor_without_publish_rights_imports_events_for_review(client, world):
+    """The preview says so before anything is confirmed; the events become drafts in the review workflow."""
+    from wagtail.models import WorkflowState
+
+    c = client_for(client, world, "editor_a")
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//A//A//VI\r\nBEGIN:VEVENT\r\nUID:clb-a@example.vn\r\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20261210T080000\r\nDTEND;TZID=Asia/Ho_Chi_Minh:20261210T100000\r\n"
+        "SUMMARY:Câu lạc bộ mới của A\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    url = reverse("institutions_import")
+    upload = SimpleUploadedFile("a.ics", calendar, "text/calendar")
+    preview = c.post(url, {"kind": "events", "institution": "A", "file": upload})
+    assert preview.status_code == 200
+    assert "submitted to the province for review" in preview.content.decode() or "duyệt" in (
+        preview.content.decode()
+    )
+    response = c.post(url, {"confirm": "1", "token": preview.context["token"]}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+    event = EventPage.objects.get(uid="clb-a@example.vn")
+    assert not event.live
+    assert not Session.objects.filter(event=event).exists()
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(event.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    # Importing the same file again changes nothing.
+    preview = c.post(
+        url, {"kind": "events", "institution": "A", "file": SimpleUploadedFile("a.ics", calendar)}
+    )
+    assert preview.context["report"].unchanged == 1
