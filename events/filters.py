@@ -113,7 +113,8 @@ class SessionFilter(django_filters.FilterSet):
     institution = django_filters.ModelMultipleChoiceFilter(
         distinct=False,
         field_name="institution__code",
-        queryset=InstitutionPage.objects.all(),
+        # Published institutions only: an unpublished one's code answers as an unknown code does.
+        queryset=InstitutionPage.objects.live(),
         to_field_name="code",
         label=_("Institution"),
         widget=forms.MultipleHiddenInput,

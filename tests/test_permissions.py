@@ -508,3 +508,69 @@ def test_an_editor_without_publish_rights_imports_events_for_review(client, worl
         url, {"kind": "events", "institution": "A", "file": SimpleUploadedFile("a.ics", calendar)}
     )
     assert preview.context["report"].unchanged == 1
+
+
+def test_the_front_end_login_without_next_goes_to_the_home_page(client, world):
+    response = client.post("/_util/login/", {"username": "editor_a", "password": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def failed_logins(client, username: str, **headers) -> None:
+    url = reverse("wagtailadmin_login")
+    for _attempt in range(5):
+        client.post(url, {"username": username, "password": "wrong"}, **headers)
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client, world):
+    """By default the connection's own address counts: X-Forwarded-For from a client is ignored."""
+    url = reverse("wagtailadmin_login")
+    for attempt in range(5):
+        client.post(
+            url,
+            {"username": "editor_a", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+    client.post(
+        url,
+        {"username": "editor_a", "password": "x"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.9",
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(client, world, settings):
+    """TRUSTED_PROXY_COUNT=1: the address the proxy appended counts, so one person's wrong passwords do
+    not lock the username for everyone else behind the same proxy."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    failed_logins(client, "editor_a", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    url = reverse("wagtailadmin_login")
+    locked = client.post(
+        url,
+        {"username": "editor_a", "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert locked.status_code == 429 or "_auth_user_id" not in client.session
+    other = client.post(
+        url,
+        {"username": "editor_a", "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7",
+    )
+    assert other.status_code == 302
+
+
+def test_an_unpublished_institution_s_code_answers_as_an_unknown_code(client, world):
+    from institutions.models import InstitutionPage
+
+    InstitutionPage.objects.filter(pk=world["b"].pk).update(live=False)
+    api = reverse("events:api-sessions")
+    unpublished = client.get(api, {"institution": "B"})
+    unknown = client.get(api, {"institution": "KHONG-CO"})
+    assert unpublished.status_code == unknown.status_code == 400
+    assert unpublished.json()["errors"].keys() == unknown.json()["errors"].keys()
+    assert client.get(api, {"institution": "A"}).status_code == 200

@@ -94,6 +94,21 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address. By default the connection's own (REMOTE_ADDR), which no client can forge. Behind
+# reverse proxies, set TRUSTED_PROXY_COUNT to how many of them append to X-Forwarded-For (1 for one nginx),
+# and optionally TRUSTED_PROXY_IPS to their address prefixes: the address the last of them saw is used.
+# Without it, every user behind the proxy shares its address, and five wrong passwords lock a username
+# for everyone.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_ORDER = "right-most"
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("TRUSTED_PROXY_IPS") or None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Wagtail's front-end login (/_util/login/) without `next` goes to the home page.
+LOGIN_REDIRECT_URL = "/"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
