@@ -208,7 +208,7 @@ def filter_form_cache(request) -> dict:
     return {
         "filter_form_version": f"{choices_version()}:{timezone.localdate():%Y%m%d}:{int(preview)}",
         "filter_form_seconds": 0 if preview else FILTER_FORM_SECONDS,
-        "filter_form_query": f"{request.path}?{query}",
+        "filter_form_query": f"{request.path}?{query}" if query else request.path,
     }
 
 
