@@ -431,13 +431,19 @@ def test_an_editor_cannot_move_a_record_to_another_institution(client, world, re
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_adding_records_in_the_snippet_views(client, world, records, role):
-    """Attendance is added on the entry screen only; visit counts and service records by the province."""
+def test_adding_and_copying_records_in_the_snippet_views(client, world, records, role):
+    """Attendance is added on the entry screen only; visit counts and service records by the province,
+    which may also start from a copy of one."""
     c = client_for(client, world, role)
     assert c.get(snippet_url("events", "attendance", "add")).status_code in DENIED
     for model in ("visitcount", "servicerecord"):
         response = c.get(snippet_url("institutions", model, "add"))
         assert (response.status_code == 200) == (role in {"province", "superuser"})
+        for where in ("a", "b"):
+            response = c.get(snippet_url("institutions", model, "copy", records[model][where].pk))
+            assert (response.status_code == 200) == (role in {"province", "superuser"})
+            if role not in {"province", "superuser"}:
+                assert response.status_code in DENIED
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -449,10 +455,12 @@ def test_site_history_shows_only_what_the_person_may_see(client, world, records,
             log(record, "wagtail.edit", user=world["users"]["superuser"])
     c = client_for(client, world, role)
     response = c.get(reverse("wagtailadmin_reports:site_history"))
+    results = c.get(reverse("wagtailadmin_reports:site_history_results"))
+    export = c.get(reverse("wagtailadmin_reports:site_history") + "?export=csv")
     if role == "anonymous":
-        assert response.status_code in DENIED
+        assert {response.status_code, results.status_code, export.status_code} <= DENIED
         return
-    content = response.content.decode()
+    content = response.content.decode() + results.content.decode() + body(export)
     for where in ("a", "b"):
         for by_model in records.values():
             if not REACH[where][role]:
