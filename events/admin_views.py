@@ -21,11 +21,12 @@ from wagtail.log_actions import log
 
 from institutions.admin_views import own_institutions
 from institutions.models import InstitutionPage
+from institutions.record_rules import MAX_ATTENDEES, CountField, RecordDayField
 from institutions.roles import has_institution_scope
 
 from .models import Attendance, Session, SessionStatus
 
-NUMBER = {"min_value": 0, "max_value": 1_000_000, "required": False}
+NUMBER = {"maximum": MAX_ATTENDEES, "required": False}
 
 
 def can_enter_attendance(user) -> bool:
@@ -37,8 +38,8 @@ class PeriodForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("title")
     )
-    first_day = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = RecordDayField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = RecordDayField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()
@@ -49,10 +50,10 @@ class PeriodForm(forms.Form):
 
 
 class AttendanceRowForm(forms.Form):
-    attendees = forms.IntegerField(label=gettext_lazy("Attendees"), **NUMBER)
-    children = forms.IntegerField(label=gettext_lazy("Children"), **NUMBER)
-    women = forms.IntegerField(label=gettext_lazy("Women"), **NUMBER)
-    disabled = forms.IntegerField(label=gettext_lazy("People with disabilities"), **NUMBER)
+    attendees = CountField(label=gettext_lazy("Attendees"), **NUMBER)
+    children = CountField(label=gettext_lazy("Children"), **NUMBER)
+    women = CountField(label=gettext_lazy("Women"), **NUMBER)
+    disabled = CountField(label=gettext_lazy("People with disabilities"), **NUMBER)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
 
     def clean(self):

@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 
 from .importing import importers
 from .models import InstitutionPage, VisitChannel, VisitCount, VisitPeriod, VisitPurpose
+from .record_rules import MAX_VISITS, RecordDayField, count_error, parse_count
 from .roles import has_institution_scope
 
 SESSION_KEY = "pending_imports"
@@ -142,7 +143,7 @@ class VisitMonthForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("title")
     )
-    month = forms.DateField(
+    month = RecordDayField(
         label=gettext_lazy("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -188,13 +189,10 @@ def visit_grid_view(request):
                 else (count.visits if count else "")
             )
             error = ""
-            if (
-                request.method == "POST"
-                and value != ""
-                and not (value.isdigit() and int(value) <= 10_000_000)
-            ):
-                error = _("Give a whole number from 0.")
+            if request.method == "POST" and value != "" and parse_count(value, MAX_VISITS) is None:
+                error = count_error(MAX_VISITS)
                 errors.append(field_name)
+                value = value[:20]  # shown back as typed, but never a page of digits
             cells.append(
                 {
                     "name": field_name,
@@ -255,12 +253,12 @@ def save_visits(institution, grid, user) -> tuple[int, int]:
                     date=day,
                     purpose=purpose,
                     channel=channel,
-                    visits=int(value),
+                    visits=parse_count(value, MAX_VISITS),
                 )
                 log(count, "wagtail.create", user=user)
                 saved += 1
-            elif count.visits != int(value):
-                count.visits = int(value)
+            elif count.visits != parse_count(value, MAX_VISITS):
+                count.visits = parse_count(value, MAX_VISITS)
                 count.save(update_fields=["visits"])
                 log(count, "wagtail.edit", user=user)
                 saved += 1

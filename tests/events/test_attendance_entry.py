@@ -90,3 +90,27 @@ def test_an_event_with_attendance_cannot_be_deleted(admin_client, weekly_class):
 def test_an_event_without_attendance_can_be_deleted(admin_client, weekly_class):
     admin_client.post(reverse("wagtailadmin_pages:delete", args=[weekly_class.pk]))
     assert not Session.objects.filter(event_id=weekly_class.pk).exists()
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 5000, "١٢", "１２", "1_000", "+7", "1000001"])
+def test_headcounts_are_whole_numbers_in_digits_0_to_9(admin_client, weekly_class, period, typed):
+    first = sessions(weekly_class)[0]
+    query = "?" + "&".join(f"{key}={value}" for key, value in period.items())
+    response = admin_client.post(URL + query, {f"s{first.pk}-attendees": typed})
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+    assert "0–9" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "first_day,last_day",
+    [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31"), ("1999-12-01", "1999-12-31")],
+)
+def test_a_period_outside_the_record_range_is_explained(admin_client, weekly_class, first_day, last_day):
+    institution = weekly_class.get_parent()
+    response = admin_client.get(
+        URL, {"institution": institution.pk, "first_day": first_day, "last_day": last_day}
+    )
+    assert response.status_code == 200
+    assert "01/01/2000" in response.content.decode()
+    assert "rows" not in response.context

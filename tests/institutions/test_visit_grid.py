@@ -64,3 +64,27 @@ def test_a_bad_month_is_explained(admin_client, library):
     response = admin_client.get(URL, {"institution": library.pk, "month": "2025-13"})
     assert response.status_code == 200
     assert response.context["selection"].errors
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 5000, "١٢", "１２", "1_000", "+7", "-1", "10000001", "1.5"])
+def test_only_whole_numbers_in_digits_0_to_9_are_counts(admin_client, library, typed):
+    """One rule on every path: anything else is a clear error on the box, and nothing is saved."""
+    response = admin_client.post(
+        query(library), {"day-04-learning-onsite": typed, "day-05-learning-onsite": "12"}
+    )
+    assert response.status_code == 200
+    assert not VisitCount.objects.exists()
+    assert "0–9" in response.content.decode()
+
+
+def test_surrounding_spaces_are_ignored(admin_client, library):
+    admin_client.post(query(library), {"day-04-learning-onsite": " 12 "})
+    assert VisitCount.objects.get().visits == 12
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12"])
+def test_a_month_outside_the_record_range_is_explained(admin_client, library, month):
+    response = admin_client.get(f"{URL}?institution={library.pk}&month={month}")
+    assert response.status_code == 200
+    assert "01/01/2000" in response.content.decode()
+    assert "grid" not in response.context
