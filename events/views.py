@@ -69,9 +69,8 @@ def listing_context(page, request) -> dict:
     if view == "month":
         month = parse_month(request.GET.get("month"))
         if month is None and request.GET.get("month"):
-            context["month_error"] = _("“%(value)s” is not a month from 01/1900 to 12/2200: showing this month.") % {
-                "value": request.GET["month"][:20]
-            }
+            message = _("“%(value)s” is not a month from 01/1900 to 12/2200: showing this month.")
+            context["month_error"] = message % {"value": request.GET["month"][:20]}
         month = month or today.replace(day=1)
         last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
         in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)

@@ -59,11 +59,10 @@ class AreaSelect(QuickSelect):
     is offered only their area)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        offered = {
-            str(inner)
-            for option, label in self.choices
-            for inner in ([choice for choice, _text in label] if isinstance(label, list | tuple) else [option])
-        }
+        offered = set()
+        for option, label in self.choices:
+            inner = [choice for choice, _text in label] if isinstance(label, list | tuple) else [option]
+            offered.update(str(choice) for choice in inner)
         if value not in ("", None) and str(value) not in offered:
             # A value no option has (typed into an address): written out, not kept.
             return super().render(name, value, attrs, renderer)
