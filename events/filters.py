@@ -39,6 +39,8 @@ class BoundedDateField(forms.DateField):
 
 class BoundedDateFilter(django_filters.DateFilter):
     field_class = BoundedDateField
+
+
 TRUE_VALUES = {"1", "true", "on", "yes"}
 FALSE_VALUES = {"", "0", "false", "off", "no"}
 
