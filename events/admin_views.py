@@ -2,11 +2,17 @@
 
 Everything on the screen is saved in one transaction, with the rows locked, and each change is logged.
 A box left empty changes nothing; a box emptied removes that session's record (said in the message).
+
+Each row carries the values it was shown with. A save changes only the rows the person changed, judged
+against those values, so a screen opened before a colleague's save never reverts or removes what the
+colleague saved. A row that someone else changed in between is not overwritten: nothing is saved, and the
+screen comes back with both figures and asks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import forms
 from django.contrib import messages
@@ -50,6 +56,8 @@ class PeriodForm(forms.Form):
 
 
 class AttendanceRowForm(forms.Form):
+    # The row's values as the screen showed them (JSON), to tell a change from a colleague's save.
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     attendees = CountField(label=gettext_lazy("Attendees"), **NUMBER)
     children = CountField(label=gettext_lazy("Children"), **NUMBER)
     women = CountField(label=gettext_lazy("Women"), **NUMBER)
@@ -69,6 +77,39 @@ class AttendanceRowForm(forms.Form):
 
 
 FIELDS = ("attendees", "children", "women", "disabled", "note")
+
+
+def values_of(record: Attendance | None) -> dict:
+    """A record's figures as the screen shows them; a session without a record shows empty boxes."""
+    if record is None:
+        return {**dict.fromkeys(FIELDS[:-1]), "note": ""}
+    return {**{name: getattr(record, name) for name in FIELDS[:-1]}, "note": record.note or ""}
+
+
+def shown_token(values: dict) -> str:
+    return json.dumps([values[name] for name in FIELDS])
+
+
+def shown_values(token: str | None) -> dict | None:
+    """The values a posted row was shown with, or None when the screen did not send them."""
+    try:
+        parsed = json.loads(token or "")
+    except ValueError:
+        return None
+    if not isinstance(parsed, list) or len(parsed) != len(FIELDS):
+        return None
+    values = dict(zip(FIELDS, parsed, strict=True))
+    if not all(values[name] is None or type(values[name]) is int for name in FIELDS[:-1]):
+        return None
+    return values if isinstance(values["note"], str) else None
+
+
+class Conflict(Exception):
+    """Rows someone else changed after the screen was shown: session id -> their current values."""
+
+    def __init__(self, rows: dict[int, dict]):
+        super().__init__(rows)
+        self.rows = rows
 
 
 def attendance_entry_view(request):
@@ -91,17 +132,26 @@ def attendance_entry_view(request):
         .order_by("start")
     )
 
-    def initial(session):
-        record = getattr(session, "attendance", None)
-        return {name: getattr(record, name) for name in FIELDS} if record else {}
-
-    rows = [
-        (session, AttendanceRowForm(request.POST or None, prefix=f"s{session.pk}", initial=initial(session)))
-        for session in sessions
-    ]
-    if request.method == "POST":
+    data = request.POST.copy() if request.method == "POST" else None
+    rows = entry_rows(sessions, data)
+    if data is not None:
         if all(form.is_valid() for _session, form in rows):
-            saved, removed = save_attendance(rows, request.user)
+            try:
+                saved, removed = save_attendance(rows, request.user)
+            except Conflict as conflict:
+                # Shown again with the colleague's figures as the new starting point: saving once more
+                # keeps this person's figures, knowingly.
+                for session_id, current in conflict.rows.items():
+                    data[f"s{session_id}-shown"] = shown_token(current)
+                rows = entry_rows(sessions, data, conflict.rows)
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved some of these sessions after you opened the screen; nothing was "
+                        "saved. Their figures are shown beside yours: save again to keep yours."
+                    ),
+                )
+                return render(request, period, institution=institution, rows=rows)
             messages.success(
                 request,
                 _("Attendance saved: %(saved)d recorded, %(removed)d removed.")
@@ -112,22 +162,54 @@ def attendance_entry_view(request):
     return render(request, period, institution=institution, rows=rows)
 
 
+def entry_rows(sessions, data, conflicts: dict[int, dict] | None = None) -> list:
+    """A form per session. Unbound, it shows the stored figures; bound, its starting point is what the
+    screen showed (or, from a screen that did not say, the stored figures)."""
+    rows = []
+    for session in sessions:
+        prefix = f"s{session.pk}"
+        stored = values_of(getattr(session, "attendance", None))
+        shown = shown_values(data.get(f"{prefix}-shown")) if data is not None else None
+        initial = {**(shown or stored), "shown": shown_token(shown or stored)}
+        form = AttendanceRowForm(data, prefix=prefix, initial=initial)
+        form.shown_values = shown or stored
+        form.theirs = (conflicts or {}).get(session.pk)
+        rows.append((session, form))
+    return rows
+
+
 @transaction.atomic
 def save_attendance(rows, user) -> tuple[int, int]:
-    """Create, replace or remove the records the editor changed, all or nothing."""
-    session_ids = [session.pk for session, _form in rows]
-    existing = {
-        a.session_id: a for a in Attendance.objects.select_for_update().filter(session_id__in=session_ids)
-    }
-    saved = removed = 0
+    """Create, replace or remove the records the editor changed, all or nothing.
+
+    The sessions' rows are locked first, in id order: two people saving the same sessions at once are
+    served one after the other, and the second sees the first's records (no duplicate is ever tried).
+    A changed row whose record changed since the screen showed it raises `Conflict`, saving nothing.
+    """
+    changed = []
     for session, form in rows:
-        if not form.has_changed():
-            continue
         values = {
             name: form.cleaned_data[name] if name != "note" else form.cleaned_data[name] or ""
             for name in FIELDS
         }
+        if values != form.shown_values:
+            changed.append((session, form, values))
+    session_ids = sorted(session.pk for session, _form, _values in changed)
+    list(Session.objects.select_for_update().filter(pk__in=session_ids).order_by("pk").values_list("pk"))
+    existing = {a.session_id: a for a in Attendance.objects.filter(session_id__in=session_ids)}
+    conflicts = {}
+    for session, form, values in changed:
+        current = values_of(existing.get(session.pk))
+        if current not in (form.shown_values, values):
+            conflicts[session.pk] = current
+    if conflicts:
+        raise Conflict(conflicts)
+
+    saved = removed = 0
+    for session, _form, values in changed:
         record = existing.get(session.pk)
+        if values == values_of(record):
+            continue  # someone else saved the same figures
         if values["attendees"] is None:
             if record is not None:
                 log(record, "wagtail.delete", user=user)

@@ -114,3 +114,90 @@ def test_a_period_outside_the_record_range_is_explained(admin_client, weekly_cla
     assert response.status_code == 200
     assert "01/01/2000" in response.content.decode()
     assert "rows" not in response.context
+
+
+# --- Two people on one screen (a stale screen never reverts or removes a colleague's figures) ---------
+
+
+def opened_screen(client, weekly_class) -> tuple[str, dict]:
+    """The address and the form data of the screen as a browser holds it after opening it."""
+    institution = weekly_class.get_parent()
+    address = f"{URL}?institution={institution.pk}&first_day=2026-12-01&last_day=2026-12-17"
+    response = client.get(address)
+    data = {}
+    for _session, form in response.context["rows"]:
+        for field in form:
+            value = field.value()
+            data[field.html_name] = "" if value is None else str(value)
+    return address, data
+
+
+@pytest.fixture
+def colleagues(weekly_class, django_user_model, client, admin_client):
+    from django.test import Client
+
+    from institutions.roles import editors_group
+
+    other = django_user_model.objects.create_user("dong_nghiep", password="x")
+    other.groups.add(editors_group(weekly_class.get_parent().specific))
+    second = Client()
+    second.force_login(other)
+    return admin_client, second
+
+
+def test_a_stale_screen_changes_only_the_rows_its_person_changed(colleagues, weekly_class):
+    a, b = colleagues
+    first, second, third, _fourth = Session.objects.filter(event=weekly_class).between(
+        dt.date(2026, 12, 1), dt.date(2026, 12, 17)
+    )
+    Attendance.objects.create(session=first, attendees=17)
+    address, a_data = opened_screen(a, weekly_class)
+    _address, b_data = opened_screen(b, weekly_class)  # opened before A saves
+
+    a_data[f"s{first.pk}-attendees"] = "333"
+    a_data[f"s{second.pk}-attendees"] = "444"
+    assert a.post(address, a_data).status_code == 302
+
+    b_data[f"s{third.pk}-attendees"] = "20"
+    response = b.post(address, b_data)
+    assert response.status_code == 302
+    figures = dict(Attendance.objects.values_list("session_id", "attendees"))
+    assert figures == {first.pk: 333, second.pk: 444, third.pk: 20}
+
+
+def test_the_same_box_typed_by_both_asks_the_second_person(colleagues, weekly_class):
+    a, b = colleagues
+    first = Session.objects.filter(event=weekly_class).order_by("start").first()
+    Attendance.objects.create(session=first, attendees=17)
+    address, a_data = opened_screen(a, weekly_class)
+    _address, b_data = opened_screen(b, weekly_class)
+    a_data[f"s{first.pk}-attendees"] = "333"
+    a.post(address, a_data)
+
+    b_data[f"s{first.pk}-attendees"] = "18"
+    response = b.post(address, b_data)
+    assert response.status_code == 200  # asked, not saved
+    assert Attendance.objects.get(session=first).attendees == 333
+    content = response.content.decode()
+    assert "333" in content and 'value="18"' in content
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+    # Saving again from the screen that showed both keeps B's figure, knowingly.
+    again = {}
+    for _session, form in response.context["rows"]:
+        for field in form:
+            again[field.html_name] = "" if field.value() is None else str(field.value())
+    assert b.post(address, again).status_code == 302
+    assert Attendance.objects.get(session=first).attendees == 18
+
+
+def test_both_typing_the_same_figure_is_no_conflict(colleagues, weekly_class):
+    a, b = colleagues
+    first = Session.objects.filter(event=weekly_class).order_by("start").first()
+    address, a_data = opened_screen(a, weekly_class)
+    _address, b_data = opened_screen(b, weekly_class)
+    a_data[f"s{first.pk}-attendees"] = "25"
+    b_data[f"s{first.pk}-attendees"] = "25"
+    a.post(address, a_data)
+    assert b.post(address, b_data).status_code == 302
+    assert Attendance.objects.get(session=first).attendees == 25
