@@ -177,19 +177,21 @@ def visit_grid_view(request):
     def name(period, day, purpose, channel):
         return f"{period}-{day:%d}-{purpose}-{channel}"
 
+    posted = request.method == "POST"
     grid, errors = [], []
     for period, day in slots:
         cells = []
         for purpose, channel in COLUMNS:
             field_name = name(period, day, purpose, channel)
             count = existing.get((period, day, purpose, channel))
+            stored = count.visits if count else None
             value = (
                 request.POST.get(field_name, "").strip()
-                if request.method == "POST"
-                else (count.visits if count else "")
+                if posted
+                else ("" if stored is None else str(stored))
             )
             error = ""
-            if request.method == "POST" and value != "" and parse_count(value, MAX_VISITS) is None:
+            if posted and value != "" and parse_count(value, MAX_VISITS) is None:
                 error = count_error(MAX_VISITS)
                 errors.append(field_name)
                 value = value[:20]  # shown back as typed, but never a page of digits
@@ -197,26 +199,44 @@ def visit_grid_view(request):
                 {
                     "name": field_name,
                     "value": value,
+                    # What the screen showed in the box (sent back with the form), else what is stored.
+                    "shown": shown_count(request.POST.get(f"shown-{field_name}"), stored)
+                    if posted
+                    else stored,
                     "error": error,
-                    "count": count,
                     "key": (period, day, purpose, channel),
                 }
             )
         grid.append((period, day, cells))
 
-    if request.method == "POST":
+    if posted:
         if errors:
             messages.error(
                 request, _("Some numbers could not be saved; nothing was saved. See the marked boxes.")
             )
         else:
-            saved, removed = save_visits(institution, grid, request.user)
-            messages.success(
-                request,
-                _("Visit counts saved: %(saved)d changed, %(removed)d removed.")
-                % {"saved": saved, "removed": removed},
-            )
-            return redirect(request.get_full_path())
+            try:
+                saved, removed = save_visits(institution, month, month + days, grid, request.user)
+            except VisitConflict as conflict:
+                for _period, _day, cells in grid:
+                    for cell in cells:
+                        if cell["name"] in conflict.cells:
+                            cell["shown"] = cell["theirs"] = conflict.cells[cell["name"]]
+                            cell["conflict"] = True
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved some of these counts after you opened the screen; nothing was "
+                        "saved. Their counts are shown under yours: save again to keep yours."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Visit counts saved: %(saved)d changed, %(removed)d removed.")
+                    % {"saved": saved, "removed": removed},
+                )
+                return redirect(request.get_full_path())
     context.update(
         institution=institution,
         month=month,
@@ -226,40 +246,76 @@ def visit_grid_view(request):
     return TemplateResponse(request, "institutions/admin/visit_grid.html", context)
 
 
+def shown_count(text: str | None, stored: int | None) -> int | None:
+    """The count a box showed, as the form sent it back ("" for an empty box); a form that did not send
+    it (an older screen) is judged against what is stored."""
+    if text is None:
+        return stored
+    return parse_count(text, MAX_VISITS) if text.strip() else None
+
+
+class VisitConflict(Exception):
+    """Boxes someone else changed after the screen was shown: box name -> their count (None: removed)."""
+
+    def __init__(self, cells: dict[str, int | None]):
+        super().__init__(cells)
+        self.cells = cells
+
+
 @transaction.atomic
-def save_visits(institution, grid, user) -> tuple[int, int]:
-    saved = removed = 0
-    locked = {
-        c.pk
-        for c in VisitCount.objects.select_for_update().filter(
-            institution=institution,
-            pk__in=[cell["count"].pk for _p, _d, cells in grid for cell in cells if cell["count"]],
-        )
-    }
+def save_visits(institution, first_day, after, grid, user) -> tuple[int, int]:
+    """Save the boxes the person changed, judged against what their screen showed, all or nothing.
+
+    The institution's row is locked first, so two people saving its counts at once are served one after
+    the other, and the second sees the first's counts (no duplicate is ever tried). A changed box whose
+    count changed since the screen showed it raises `VisitConflict`, saving nothing.
+    """
+    changed = []
     for _period, _day, cells in grid:
         for cell in cells:
-            count, value = cell["count"], cell["value"]
-            if value == "":
-                if count is not None and count.pk in locked:
-                    log(count, "wagtail.delete", user=user)
-                    count.delete()
-                    removed += 1
-                continue
-            period, day, purpose, channel = cell["key"]
-            if count is None:
-                count = VisitCount.objects.create(
-                    institution=institution,
-                    period=period,
-                    date=day,
-                    purpose=purpose,
-                    channel=channel,
-                    visits=parse_count(value, MAX_VISITS),
-                )
-                log(count, "wagtail.create", user=user)
-                saved += 1
-            elif count.visits != parse_count(value, MAX_VISITS):
-                count.visits = parse_count(value, MAX_VISITS)
-                count.save(update_fields=["visits"])
-                log(count, "wagtail.edit", user=user)
-                saved += 1
+            typed = parse_count(cell["value"], MAX_VISITS) if cell["value"] != "" else None
+            if typed != cell["shown"]:
+                changed.append((cell, typed))
+    if not changed:
+        return 0, 0
+    list(InstitutionPage.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
+    current = {
+        (c.period, c.date, c.purpose, c.channel): c
+        for c in VisitCount.objects.filter(institution=institution, date__gte=first_day, date__lt=after)
+    }
+    conflicts = {}
+    for cell, typed in changed:
+        count = current.get(cell["key"])
+        now = count.visits if count else None
+        if now not in (cell["shown"], typed):
+            conflicts[cell["name"]] = now
+    if conflicts:
+        raise VisitConflict(conflicts)
+
+    saved = removed = 0
+    for cell, typed in changed:
+        count = current.get(cell["key"])
+        if typed is None:
+            if count is not None:
+                log(count, "wagtail.delete", user=user)
+                count.delete()
+                removed += 1
+            continue
+        period, day, purpose, channel = cell["key"]
+        if count is None:
+            count = VisitCount.objects.create(
+                institution=institution,
+                period=period,
+                date=day,
+                purpose=purpose,
+                channel=channel,
+                visits=typed,
+            )
+            log(count, "wagtail.create", user=user)
+            saved += 1
+        elif count.visits != typed:
+            count.visits = typed
+            count.save(update_fields=["visits"])
+            log(count, "wagtail.edit", user=user)
+            saved += 1
     return saved, removed

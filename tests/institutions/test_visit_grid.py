@@ -88,3 +88,82 @@ def test_a_month_outside_the_record_range_is_explained(admin_client, library, mo
     assert response.status_code == 200
     assert "01/01/2000" in response.content.decode()
     assert "grid" not in response.context
+
+
+# --- Two people on one month (a stale grid never reverts or removes a colleague's counts) ------------
+
+
+def opened_grid(client, library) -> dict:
+    """The grid's form data as a browser holds it after opening it."""
+    grid = client.get(query(library)).context["grid"]
+    data = {}
+    for _period, _day, cells in grid:
+        for cell in cells:
+            data[cell["name"]] = cell["value"]
+            data[f"shown-{cell['name']}"] = "" if cell["shown"] is None else str(cell["shown"])
+    return data
+
+
+@pytest.fixture
+def colleagues(library, admin_client, django_user_model):
+    from django.test import Client
+
+    from institutions.roles import editors_group
+
+    other = django_user_model.objects.create_user("dong_nghiep", password="x")
+    other.groups.add(editors_group(library))
+    second = Client()
+    second.force_login(other)
+    return admin_client, second
+
+
+def test_a_stale_grid_changes_only_the_boxes_its_person_changed(colleagues, library):
+    a, b = colleagues
+    VisitCount.objects.create(
+        institution=library, date=dt.date(2025, 3, 2), purpose="learning", channel="onsite", visits=17
+    )
+    a_data, b_data = opened_grid(a, library), opened_grid(b, library)
+    a_data["day-02-learning-onsite"] = "333"
+    a_data["day-03-learning-onsite"] = "444"
+    a_data["day-04-other-virtual"] = "5"
+    assert a.post(query(library), a_data).status_code == 302
+
+    b_data["day-10-learning-onsite"] = "20"
+    assert b.post(query(library), b_data).status_code == 302
+    counts = {c.date.day: c.visits for c in VisitCount.objects.filter(purpose="learning")}
+    assert counts == {2: 333, 3: 444, 10: 20}
+    assert VisitCount.objects.get(purpose="other").visits == 5
+
+
+def test_the_same_box_typed_by_both_asks_the_second_person(colleagues, library):
+    a, b = colleagues
+    a_data, b_data = opened_grid(a, library), opened_grid(b, library)
+    a_data["day-02-learning-onsite"] = "333"
+    a.post(query(library), a_data)
+    b_data["day-02-learning-onsite"] = "18"
+    response = b.post(query(library), b_data)
+    assert response.status_code == 200
+    assert VisitCount.objects.get().visits == 333
+    content = response.content.decode()
+    assert "333" in content and 'value="18"' in content
+
+    again = {}
+    for _period, _day, cells in response.context["grid"]:
+        for cell in cells:
+            again[cell["name"]] = cell["value"]
+            again[f"shown-{cell['name']}"] = "" if cell["shown"] is None else str(cell["shown"])
+    assert b.post(query(library), again).status_code == 302
+    assert VisitCount.objects.get().visits == 18
+
+
+def test_a_colleague_s_removal_is_not_undone_by_a_stale_grid(colleagues, library):
+    a, b = colleagues
+    VisitCount.objects.create(
+        institution=library, date=dt.date(2025, 3, 2), purpose="learning", channel="onsite", visits=17
+    )
+    a_data, b_data = opened_grid(a, library), opened_grid(b, library)
+    a_data["day-02-learning-onsite"] = ""
+    a.post(query(library), a_data)
+    b_data["day-05-learning-onsite"] = "9"
+    assert b.post(query(library), b_data).status_code == 302
+    assert list(VisitCount.objects.values_list("date__day", "visits")) == [(5, 9)]
