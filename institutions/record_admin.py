@@ -9,10 +9,14 @@ a record outside a person's scope is neither listed nor reachable by its address
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
+from django import forms
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -95,14 +99,45 @@ class InScopeObjectMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def stored_version(record: models.Model) -> str:
+    """A fingerprint of a record's stored values: it changes whenever anyone saves a change to it."""
+    row = type(record)._default_manager.filter(pk=record.pk).values().first()
+    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
 class InstitutionRecordForm(WagtailAdminModelForm):
-    """The snippet form of a record: its institution can only be one the person acts for."""
+    """The snippet form of a record: its institution can only be one the person acts for, and a save
+    from a form opened before someone else's save is refused with the record's new values, not applied
+    over them (the form keeps what was typed; saving it again keeps it, knowingly)."""
+
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("institution")
         if field is not None and self.for_user is not None:
             field.queryset = institutions_for(self.for_user).order_by("title")
+        if self.instance.pk is not None:
+            self.initial["record_version"] = stored_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = self.data.get(self.add_prefix("record_version"), "")
+        if self.instance.pk is not None and sent:
+            current = stored_version(self.instance)
+            if sent != current:
+                stored = type(self.instance)._default_manager.get(pk=self.instance.pk)
+                self.data = self.data.copy()
+                self.data[self.add_prefix("record_version")] = current
+                raise forms.ValidationError(
+                    _(
+                        "Someone else changed this record after you opened it; it now reads “%(record)s”. "
+                        "Nothing was saved. Your values are still in the form: save again to keep them."
+                    )
+                    % {"record": stored},
+                    code="stale",
+                )
+        return cleaned
 
 
 def in_scope(view_class: type) -> type:
@@ -164,6 +199,7 @@ class InstitutionRecordViewSet(snippet_views.SnippetViewSet):
     """
 
     index_view_class = RecordIndexView
+    edit_template_name = "wagtailsnippets/snippets/record_edit.html"
     edit_view_class = in_scope(snippet_views.EditView)
     delete_view_class = in_scope(snippet_views.DeleteView)
     usage_view_class = in_scope(snippet_views.UsageView)

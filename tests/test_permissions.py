@@ -582,3 +582,34 @@ def test_an_unpublished_institution_s_code_answers_as_an_unknown_code(client, wo
     assert unpublished.status_code == unknown.status_code == 400
     assert unpublished.json()["errors"].keys() == unknown.json()["errors"].keys()
     assert client.get(api, {"institution": "A"}).status_code == 200
+
+
+@pytest.mark.parametrize("app_label,model", RECORD_MODELS)
+def test_a_stale_snippet_edit_is_refused_not_applied(client, world, records, app_label, model):
+    """Two people open the same record; the second save, from the form opened before the first, is refused
+    with the record's new values, and saving that form again keeps the second person's values knowingly."""
+    from django.test import Client
+
+    record = records[model]["a"]
+    url = snippet_url(app_label, model, "edit", record.pk)
+    first = client_for(client, world, "editor_a")
+    second = Client()
+    second.force_login(world["users"]["province"])
+    version_of = lambda response: response.context["form"]["record_version"].value()  # noqa: E731
+    first_version, second_version = version_of(first.get(url)), version_of(second.get(url))
+
+    assert first.post(url, {**edit_data(record), "record_version": first_version}).status_code == 302
+    changed = figure(record)
+    stale = {**edit_data(record), "record_version": second_version}
+    for name, value in {"attendees": "998", "visits": "6", "note": "của tỉnh"}.items():
+        if name in stale:
+            stale[name] = value
+    response = second.post(url, stale)
+    assert response.status_code == 200
+    assert figure(record) == changed
+    assert "Someone else changed this record" in response.content.decode() or "người khác" in (
+        response.content.decode()
+    )
+    again = {**stale, "record_version": version_of(response)}
+    assert second.post(url, again).status_code == 302
+    assert figure(record) != changed
