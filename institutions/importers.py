@@ -118,10 +118,6 @@ class InstitutionImporter(CsvImporter):
         "closed_on",
     )
 
-    def lock(self) -> None:
-        # Every institution is created under the directory page: locking it serialises imports.
-        list(InstitutionIndexPage.objects.select_for_update().values_list("pk", flat=True))
-
     def plan(self, data: bytes) -> tuple[list[Change], list[RowError]]:
         if self.user is not None:
             from .roles import is_provincial

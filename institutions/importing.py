@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+
+from .models import InstitutionIndexPage
 
 _registry: dict[str, type[Importer]] = {}
 
@@ -134,22 +136,37 @@ class Importer:
         raise NotImplementedError
 
     def lock(self) -> None:
-        """Lock what concurrent imports of this kind would both change (called in the transaction)."""
+        """Lock what concurrent imports would both change (called in the transaction). Imports are rare
+        and short: every kind takes the directory page's row, so imports run one after the other."""
+        list(InstitutionIndexPage.objects.select_for_update().values_list("pk", flat=True))
 
     def run(self, data: bytes, *, dry_run: bool = False) -> ImportReport:
         """Check every row; unless it is a dry run and if no row has an error, write them all.
 
         Planning and writing happen in one transaction, after `lock`, so two imports at once
-        cannot both decide to create the same record.
+        cannot both decide to create the same record. A record a colleague creates on an entry screen
+        between the plan and the write makes the import stop with a message, having written nothing.
         """
-        with transaction.atomic():
-            if not dry_run:
-                self.lock()
-            report, changes = self.check(data, dry_run)
-            if report.ok and not dry_run:
-                for change in changes:
-                    if change.action != "unchanged":
-                        self.apply_change(change)
+        try:
+            with transaction.atomic():
+                if not dry_run:
+                    self.lock()
+                report, changes = self.check(data, dry_run)
+                if report.ok and not dry_run:
+                    for change in changes:
+                        if change.action != "unchanged":
+                            self.apply_change(change)
+        except IntegrityError:
+            report = ImportReport(dry_run=dry_run)
+            report.errors.append(
+                RowError(
+                    1,
+                    _(
+                        "Someone saved some of the same records while this file was being imported; nothing "
+                        "was imported. Import the file again: it will take their records into account."
+                    ),
+                )
+            )
         return report
 
     def check(self, data: bytes, dry_run: bool) -> tuple[ImportReport, list[Change]]:

@@ -195,3 +195,26 @@ def test_every_kind_is_a_subcommand(tmp_path, library):
     path.write_bytes(csv_bytes(SERVICES, "TV-CL,2025,1,1,"))
     call_command("import_data", "services", str(path))
     assert ServiceRecord.objects.filter(institution=library, year=2025).exists()
+
+
+def test_a_record_saved_by_a_colleague_during_an_import_stops_it_with_a_message(library):
+    """The import planned to create a count that a colleague then saved on the visit grid: the import
+    writes nothing and says so, never a database traceback."""
+    importer = VisitImporter()
+    plan_only = importer.check
+
+    def colleague_saves_after_the_plan(data, dry_run):
+        planned = plan_only(data, dry_run)
+        VisitCount.objects.create(
+            institution=library, date=dt.date(2025, 3, 1), purpose="learning", channel="onsite", visits=7
+        )
+        return planned
+
+    importer.check = colleague_saves_after_the_plan
+    with translation.override("en"):
+        report = importer.run(
+            csv_bytes("institution_code,date,visits,purpose,channel", "TV-CL,2025-03-01,120,learning,onsite")
+        )
+    assert not report.ok
+    assert "Import the file again" in report.errors[0].message
+    assert not VisitCount.objects.filter(visits=120).exists()
