@@ -130,18 +130,37 @@ TEMPLATES = [
     },
 ]
 
+def with_sqlite_options(database: dict) -> dict:
+    """Every SQLite connection the project opens: several people save at the same moment.
+
+    - WAL: readers never wait for a writer, and a writer never waits for readers.
+    - `transaction_mode = "IMMEDIATE"`: a transaction that will write takes the write lock when it
+      begins, so it waits its turn instead of failing half-way with "database is locked".
+    - `timeout`: how long a connection waits for the write lock (seconds) before giving up.
+    - 64 MB of page cache and the file mapped into memory: a month of a province's sessions joined to
+      their events reads more than SQLite's default 2 MB.
+    """
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault(
+        "init_command",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+        "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456",
+    )
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", int(os.environ.get("SQLITE_TIMEOUT", "30")))
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": with_sqlite_options(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        )
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite keeps 2 MB of the file in memory by default: a month of a province's sessions joined to
-    # their events reads more than that. 64 MB of page cache and the file mapped into memory.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456"
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_env()}

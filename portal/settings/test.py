@@ -5,11 +5,13 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import cache_from_env
+from .base import cache_from_env, with_sqlite_options
 
 SECRET_KEY = "test-secret-key-used-only-by-the-test-suite"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
+DATABASES = {
+    "default": with_sqlite_options(dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")))
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Local memory, or the Redis that CACHE_URL names (CI runs the suite once that way: make test-redis).
 CACHES = {"default": cache_from_env()}
