@@ -31,6 +31,7 @@ from institutions.importing import (
     register,
 )
 from institutions.models import InstitutionPage, fold_text
+from institutions.record_rules import MAX_ATTENDEES, CountField
 
 from .models import (
     Attendance,
@@ -492,10 +493,10 @@ class AttendanceRowForm(forms.Form):
     institution_code = forms.CharField(max_length=32)
     event_uid = forms.CharField(max_length=255)
     session_start = forms.CharField(max_length=40)
-    attendees = forms.IntegerField(min_value=0, max_value=1_000_000)
-    children = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    women = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    disabled = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    attendees = CountField(maximum=MAX_ATTENDEES)
+    children = CountField(maximum=MAX_ATTENDEES, required=False)
+    women = CountField(maximum=MAX_ATTENDEES, required=False)
+    disabled = CountField(maximum=MAX_ATTENDEES, required=False)
     note = forms.CharField(max_length=255, required=False)
 
     def clean_session_start(self):

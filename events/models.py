@@ -10,6 +10,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from wagtail.search import index
 from institutions.links import PageLink
 from institutions.models import InstitutionPage, choice_label, fold_text, refresh_search_text
 from institutions.public_cache import cache_publicly
+from institutions.record_rules import MAX_ATTENDEES
 
 from .recurrence import EventPageForm
 
@@ -633,10 +635,16 @@ class Attendance(models.Model):
     session = models.OneToOneField(
         Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="attendance"
     )
-    attendees = models.PositiveIntegerField(_("attendees"))
-    children = models.PositiveIntegerField(_("children"), null=True, blank=True)
-    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
-    disabled = models.PositiveIntegerField(_("people with disabilities"), null=True, blank=True)
+    attendees = models.PositiveIntegerField(_("attendees"), validators=[MaxValueValidator(MAX_ATTENDEES)])
+    children = models.PositiveIntegerField(
+        _("children"), null=True, blank=True, validators=[MaxValueValidator(MAX_ATTENDEES)]
+    )
+    women = models.PositiveIntegerField(
+        _("women"), null=True, blank=True, validators=[MaxValueValidator(MAX_ATTENDEES)]
+    )
+    disabled = models.PositiveIntegerField(
+        _("people with disabilities"), null=True, blank=True, validators=[MaxValueValidator(MAX_ATTENDEES)]
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

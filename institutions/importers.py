@@ -26,6 +26,7 @@ from .models import (
     VisitPeriod,
     VisitPurpose,
 )
+from .record_rules import MAX_VISITS, CountField, day_error, validate_institution_day
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -51,8 +52,8 @@ class InstitutionRowForm(forms.Form):
     phone = forms.CharField(max_length=50, required=False)
     email = forms.EmailField(required=False)
     website = forms.URLField(required=False, assume_scheme="https")
-    opened_on = forms.DateField(input_formats=ISO_DATE, required=False)
-    closed_on = forms.DateField(input_formats=ISO_DATE, required=False)
+    opened_on = forms.DateField(input_formats=ISO_DATE, required=False, validators=[validate_institution_day])
+    closed_on = forms.DateField(input_formats=ISO_DATE, required=False, validators=[validate_institution_day])
 
     def clean_unit_code(self):
         code = self.cleaned_data["unit_code"]
@@ -323,7 +324,7 @@ class ServiceRecordImporter(RecordImporter):
 class VisitRowForm(forms.Form):
     institution_code = forms.CharField(max_length=32)
     date = forms.CharField(max_length=10)
-    visits = forms.IntegerField(min_value=0, max_value=10_000_000)
+    visits = CountField(maximum=MAX_VISITS)
     purpose = forms.ChoiceField(choices=VisitPurpose.choices)
     channel = forms.ChoiceField(choices=VisitChannel.choices)
 
@@ -331,9 +332,12 @@ class VisitRowForm(forms.Form):
         text = self.cleaned_data["date"].strip()
         for pattern, period in (("%Y-%m-%d", VisitPeriod.DAY), ("%Y-%m", VisitPeriod.MONTH)):
             try:
-                return dt.datetime.strptime(text, pattern).date(), period
+                day = dt.datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
+            if message := day_error(day):
+                raise forms.ValidationError(message)
+            return day, period
         raise forms.ValidationError(
             _("Use YYYY-MM-DD for a day or YYYY-MM for a month, not “%(value)s”."), params={"value": text}
         )

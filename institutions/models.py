@@ -24,6 +24,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .public_cache import cache_publicly, filter_form_cache
+from .record_rules import MAX_VISITS, validate_institution_day, validate_record_day
 
 __all__ = [
     "AdministrativeUnit",
@@ -314,9 +315,13 @@ class InstitutionPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True, validators=[validate_institution_day])
     closed_on = models.DateField(
-        _("closed on"), null=True, blank=True, help_text=_("Leave empty while it operates.")
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while it operates."),
+        validators=[validate_institution_day],
     )
     publishes_directly = models.BooleanField(
         _("editors publish directly"),
@@ -654,13 +659,15 @@ class VisitCount(models.Model):
     )
     period = models.CharField(_("period"), max_length=5, choices=VisitPeriod.choices, default=VisitPeriod.DAY)
     date = models.DateField(
-        _("date"), help_text=_("The day, or the first day of the month for a monthly count.")
+        _("date"),
+        help_text=_("The day, or the first day of the month for a monthly count."),
+        validators=[validate_record_day],
     )
     purpose = models.CharField(_("purpose"), max_length=10, choices=VisitPurpose.choices)
     channel = models.CharField(
         _("channel"), max_length=10, choices=VisitChannel.choices, default=VisitChannel.ONSITE
     )
-    visits = models.PositiveIntegerField(_("visits"))
+    visits = models.PositiveIntegerField(_("visits"), validators=[MaxValueValidator(MAX_VISITS)])
 
     objects = VisitCountQuerySet.as_manager()
 

@@ -11,10 +11,15 @@ import datetime as dt
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FIRST_RECORD_DAY = dt.date(2000, 1, 1)
+# An institution's opening and closing days: history allows old libraries and museums; the bounds keep
+# out typing slips (0001-01-01, 9999-12-31) that no statistic can work with.
+FIRST_INSTITUTION_DAY = dt.date(1800, 1, 1)
+LAST_INSTITUTION_DAY = dt.date(2200, 12, 31)
 MAX_ATTENDEES = 1_000_000
 MAX_VISITS = 10_000_000
 ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -33,6 +38,22 @@ def day_error(day: dt.date) -> str | None:
         "first": f"{FIRST_RECORD_DAY:%d/%m/%Y}",
         "last": f"{last:%d/%m/%Y}",
     }
+
+
+def validate_record_day(day: dt.date) -> None:
+    """Model validator: the day of a door count (a snippet form, an import, the grid)."""
+    if day is not None and (message := day_error(day)):
+        raise ValidationError(message, code="out_of_range")
+
+
+def validate_institution_day(day: dt.date) -> None:
+    """Model validator: an institution's opening or closing day."""
+    if day is not None and not FIRST_INSTITUTION_DAY <= day <= LAST_INSTITUTION_DAY:
+        raise ValidationError(
+            _("Choose a day from %(first)s to %(last)s.")
+            % {"first": f"{FIRST_INSTITUTION_DAY:%d/%m/%Y}", "last": f"{LAST_INSTITUTION_DAY:%d/%m/%Y}"},
+            code="out_of_range",
+        )
 
 
 def parse_count(text: str, maximum: int) -> int | None:
@@ -78,7 +99,9 @@ class RecordDayField(forms.DateField):
 
 
 __all__ = [
+    "FIRST_INSTITUTION_DAY",
     "FIRST_RECORD_DAY",
+    "LAST_INSTITUTION_DAY",
     "MAX_ATTENDEES",
     "MAX_VISITS",
     "CountField",
@@ -87,4 +110,6 @@ __all__ = [
     "day_error",
     "last_record_day",
     "parse_count",
+    "validate_institution_day",
+    "validate_record_day",
 ]

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from institutions.filters import AreaField
 from institutions.models import AdministrativeUnit, units_for_choices
 from institutions.roles import area_allowed, statistics_areas
 
 from .exports import to_csv, to_xlsx
-from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, percent_value, series, uses
+from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, data_errors, percent_value, series, uses
 
 FIRST_YEAR = 2020
 
@@ -139,6 +140,8 @@ def dashboard_view(request):
         )
         for row in rows
     }
+    finder = AdminURLFinder(request.user)
+    errors = [(error, finder.get_edit_url(error.record)) for error in data_errors(area)]
     template = "portal/admin/report.html" if request.GET.get("print") else "portal/admin/dashboard.html"
     return TemplateResponse(
         request,
@@ -151,6 +154,7 @@ def dashboard_view(request):
             "area_name": area_name,
             "rows": [(row, charts[(row.indicator, row.group)]) for row in rows],
             "query": request.GET.urlencode(),
+            "data_errors": errors,
         },
     )
 

@@ -19,6 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Attendance, EventKind, Session, SessionStatus, local_midnight
 from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount, VisitPurpose
+from institutions.record_rules import (
+    FIRST_INSTITUTION_DAY,
+    FIRST_RECORD_DAY,
+    LAST_INSTITUTION_DAY,
+    MAX_ATTENDEES,
+    MAX_VISITS,
+    last_record_day,
+)
 
 from .models import Target
 
@@ -179,13 +187,16 @@ def percent_value(indicator: str, group: str, year: int, area: AdministrativeUni
 
 
 def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
-    """Learning visits (all channels) plus attendance at held sessions; None without any data."""
+    """Learning visits (all channels) plus attendance at held sessions; None without any data.
+
+    A figure above the entry screens' caps cannot be right (and could overflow the sum): it is left
+    out and listed by `data_errors` instead."""
     institutions = institutions_of(group, area)
     visits = VisitCount.objects.filter(
-        institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year
+        institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year, visits__lte=MAX_VISITS
     ).aggregate(total=Sum("visits"), rows=Count("visits"))  # never null; read from the index
     attendance = Attendance.objects.filter(
-        session__in=held_sessions(year).filter(institution__in=institutions)
+        session__in=held_sessions(year).filter(institution__in=institutions), attendees__lte=MAX_ATTENDEES
     ).aggregate(total=Sum("attendees"), rows=Count("pk"))
     if not visits["rows"] and not attendance["rows"]:
         return None
@@ -212,8 +223,13 @@ def base_year_for(group: str, year: int, area) -> int | None:
     # Each institution's first record is at the start of its part of an index (the institution's
     # sessions by start, its learning visits by date): the database reads one entry per institution
     # instead of joining every attendance record to its session.
-    first_visits = VisitCount.objects.filter(institution=OuterRef("pk"), purpose=VisitPurpose.LEARNING)
-    first_sessions = Session.objects.filter(institution=OuterRef("pk"), attendance__isnull=False)
+    # Records dated before the plan's range (a slip such as 1800-01-01) are data errors, not a base year.
+    first_visits = VisitCount.objects.filter(
+        institution=OuterRef("pk"), purpose=VisitPurpose.LEARNING, date__gte=FIRST_RECORD_DAY
+    )
+    first_sessions = Session.objects.filter(
+        institution=OuterRef("pk"), attendance__isnull=False, start__gte=local_midnight(FIRST_RECORD_DAY)
+    )
     firsts = (
         institutions_of(group, area)
         .annotate(
@@ -228,6 +244,44 @@ def base_year_for(group: str, year: int, area) -> int | None:
         years.append(timezone.localtime(first_session).year)
     first_year = min(years) if years else None
     return first_year if first_year and first_year < year else None
+
+
+@dataclass
+class DataError:
+    """A stored record no statistic can use as it is: what it is, why, and where to correct it."""
+
+    record: object
+    reason: str
+
+
+def data_errors(area: AdministrativeUnit | None = None, limit: int = 50) -> list[DataError]:
+    """Records outside the rules of the entry screens and imports (days before 2000 or after this year,
+    counts above the caps, institutions opened or closed outside 1800–2200), written before the rules
+    or by hand in the database. The statistics leave them out; staff see them listed to correct them."""
+    institutions = InstitutionPage.objects.in_area(area) if area else InstitutionPage.objects.all()
+    found: list[DataError] = []
+    bad_visits = VisitCount.objects.filter(institution__in=institutions).filter(
+        Q(date__lt=FIRST_RECORD_DAY) | Q(date__gt=last_record_day()) | Q(visits__gt=MAX_VISITS)
+    )
+    for count in bad_visits.select_related("institution")[:limit]:
+        found.append(DataError(count, _("a visit count outside the days or the numbers the plan counts")))
+    bad_attendance = Attendance.objects.filter(session__institution__in=institutions).filter(
+        Q(attendees__gt=MAX_ATTENDEES)
+        | Q(children__gt=MAX_ATTENDEES)
+        | Q(women__gt=MAX_ATTENDEES)
+        | Q(disabled__gt=MAX_ATTENDEES)
+    )
+    for record in bad_attendance.select_related("session__event")[:limit]:
+        found.append(DataError(record, _("a headcount above %(max)s") % {"max": f"{MAX_ATTENDEES:,}"}))
+    bad_institutions = institutions.filter(
+        Q(opened_on__lt=FIRST_INSTITUTION_DAY)
+        | Q(opened_on__gt=LAST_INSTITUTION_DAY)
+        | Q(closed_on__lt=FIRST_INSTITUTION_DAY)
+        | Q(closed_on__gt=LAST_INSTITUTION_DAY)
+    )
+    for institution in bad_institutions[:limit]:
+        found.append(DataError(institution, _("an opening or closing day outside 1800–2200")))
+    return found[:limit]
 
 
 def compute(year: int, area: AdministrativeUnit | None = None) -> list[IndicatorValue]:

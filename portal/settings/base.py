@@ -130,6 +130,7 @@ TEMPLATES = [
     },
 ]
 
+
 def with_sqlite_options(database: dict) -> dict:
     """Every SQLite connection the project opens: several people save at the same moment.
 

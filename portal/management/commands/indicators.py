@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from institutions.models import AdministrativeUnit
 from portal.exports import header, row_cells, to_csv
-from portal.indicators import compute
+from portal.indicators import compute, data_errors
 
 
 class Command(BaseCommand):
@@ -31,6 +31,11 @@ class Command(BaseCommand):
                 )
         rows = compute(year, unit)
         area_name = str(unit) if unit else _("Hà Tĩnh province")
+        for error in data_errors(unit):  # on stderr: the numbers on stdout stay machine-readable
+            self.stderr.write(
+                _("Left out, correct it: %(record)s (%(reason)s)")
+                % {"record": error.record, "reason": error.reason}
+            )
         if format == "json":
             self.stdout.write(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         elif format == "csv":
