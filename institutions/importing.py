@@ -191,6 +191,16 @@ class Importer:
         return report, changes
 
 
+def csv_error_message(error: csv.Error) -> str:
+    """Python's CSV reader speaks English; the two errors a person can meet, said in their language."""
+    if "field larger than field limit" in str(error):
+        return _(
+            "A cell is longer than %(limit)s characters: no column of an import needs that much. "
+            "Check the file's quotes (a quote left open runs on to the end of the file)."
+        ) % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+    return _("The file is not valid CSV: %(error)s") % {"error": error}
+
+
 @dataclass
 class CsvRow:
     line: int
@@ -218,7 +228,7 @@ class CsvImporter(Importer):
         except StopIteration:
             raise ImportFileError(_("The file is empty.")) from None
         except csv.Error as error:
-            raise ImportFileError(str(error)) from error
+            raise ImportFileError(csv_error_message(error)) from error
         missing = [name for name in self.required_columns if name not in header]
         if missing:
             raise ImportFileError(
@@ -246,7 +256,7 @@ class CsvImporter(Importer):
             except StopIteration:
                 return rows, errors
             except csv.Error as error:
-                raise ImportFileError(str(error), line=line) from error
+                raise ImportFileError(csv_error_message(error), line=line) from error
             if not any(cell.strip() for cell in cells):
                 pass  # blank lines are allowed anywhere
             elif len(cells) != len(header):

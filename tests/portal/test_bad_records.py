@@ -129,3 +129,12 @@ def test_snippet_forms_use_the_same_rules(admin_client, library):
         assert response.status_code == 200  # the form again, with the error
     count.refresh_from_db()
     assert (count.date, count.visits) in {(dt.date(2021, 5, 1), 1000), (dt.date(2025, 5, 1), 2000)}
+
+
+def test_a_huge_cell_is_explained_in_vietnamese(library):
+    data = "institution_code,date,visits,purpose,channel\nTV-CL,2025-03-01,5,learning," + "x" * 200_000 + "\n"
+    with translation.override("vi"):
+        report = VisitImporter().run(data.encode())
+    assert not report.ok
+    message = report.errors[0].message
+    assert "131.072" in message and "field limit" not in message
