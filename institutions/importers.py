@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, register
+from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, log_each, register
 from .models import (
     AdministrativeUnit,
     InstitutionIndexPage,
@@ -388,12 +388,15 @@ class VisitImporter(RecordImporter):
                 changes.append(Change(row.line, "unchanged", label, count, {}))
         return changes, errors
 
-    def apply_change(self, change: Change) -> None:
-        if change.action == "create":
-            count = VisitCount.objects.create(**change.values)
-            log(count, "wagtail.create", user=self.user)
-        else:
-            count = change.target
-            count.visits = change.values["visits"]
-            count.save(update_fields=["visits"])
-            log(count, "wagtail.edit", user=self.user)
+    def apply_changes(self, changes: list[Change]) -> None:
+        created = VisitCount.objects.bulk_create(
+            [VisitCount(**change.values) for change in changes if change.action == "create"], batch_size=1000
+        )
+        updated = []
+        for change in changes:
+            if change.action == "update":
+                change.target.visits = change.values["visits"]
+                updated.append(change.target)
+        VisitCount.objects.bulk_update(updated, ["visits"], batch_size=1000)
+        log_each(created, "wagtail.create", self.user)
+        log_each(updated, "wagtail.edit", self.user)
