@@ -150,7 +150,7 @@ def with_sqlite_options(database: dict) -> dict:
         "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456",
     )
     options.setdefault("transaction_mode", "IMMEDIATE")
-    options.setdefault("timeout", int(os.environ.get("SQLITE_TIMEOUT", "30")))
+    options.setdefault("timeout", int(os.environ.get("SQLITE_TIMEOUT", "120")))
     return database
 
 
