@@ -218,3 +218,41 @@ def test_a_record_saved_by_a_colleague_during_an_import_stops_it_with_a_message(
     assert not report.ok
     assert "Import the file again" in report.errors[0].message
     assert not VisitCount.objects.filter(visits=120).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_imports_of_one_file_at_once_both_finish_without_an_error(library):
+    """Two people (or two cron jobs) import the same visits file at the same moment: the imports run one
+    after the other; the second finds the first's counts and changes nothing. Needs a database with
+    real concurrent connections: the suite's SQLite is in memory (the file case: test_concurrent_saves)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an in-memory SQLite database has no concurrent writers; run under make test-postgres")
+    data = csv_bytes(
+        "institution_code,date,visits,purpose,channel",
+        *[f"TV-CL,2025-03-{day:02d},{day},learning,onsite" for day in range(1, 29)],
+    )
+    barrier = threading.Barrier(2)
+    reports, failures = [], []
+
+    def import_file():
+        try:
+            barrier.wait()
+            reports.append(VisitImporter().run(data))
+        except Exception as error:  # noqa: BLE001 - any error is the failure this test looks for
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=import_file) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert all(report.ok for report in reports)
+    assert sorted((report.created, report.unchanged) for report in reports) == [(0, 28), (28, 0)]
+    assert VisitCount.objects.count() == 28
