@@ -286,3 +286,29 @@ def test_forty_people_saving_door_counts_at_once_get_no_error_and_lose_nothing(s
     assert daily == {box: 10 + index for index, box in enumerate(boxes)}
     monthly = [visits for period, _day, _purpose, _channel, visits in counts if period == "month"]
     assert len(monthly) == 1 and monthly[0] in {7, 8}
+
+
+def test_two_imports_of_one_file_at_once_both_finish_without_an_error(served, tmp_path):
+    """Two people (or two cron jobs) import the same visits file at the same moment: the imports run one
+    after the other, the second finds the first's counts and changes nothing; neither ends in a traceback."""
+    data = tmp_path / "visits.csv"
+    rows = [f"NVH-SONG,2025-03-{day:02d},{day},other,outreach" for day in range(1, 29)]
+    data.write_text(
+        "institution_code,date,visits,purpose,channel\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    command = [sys.executable, "manage.py", "import_data", "visits", str(data)]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, env=served["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    results = [
+        (run.wait(timeout=120), run.stdout.read().decode(), run.stderr.read().decode()) for run in runs
+    ]
+    assert [code for code, _out, _err in results] == [0, 0], results
+    assert not any("Traceback" in err for _code, _out, err in results)
+    counts = stored(
+        served,
+        "import json; from institutions.models import VisitCount; "
+        "print(json.dumps(VisitCount.objects.filter(channel='outreach').count()))",
+    )
+    assert counts == 28
