@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +62,8 @@ class BackupError(Exception):
 
 
 def engine_of(alias: str = DEFAULT_DB_ALIAS) -> str:
-    """ "sqlite" or "postgresql", the engines a backup knows; BackupError for any other."""
+    """The engine of the database `alias` as a backup names it, "sqlite" or "postgresql"; BackupError for
+    any other."""
     vendor = connections[alias].vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
@@ -417,12 +418,19 @@ def check_restorable(folder: Path, alias: str = DEFAULT_DB_ALIAS) -> Manifest:
     return manifest
 
 
-def restore_backup(folder: Path, alias: str = DEFAULT_DB_ALIAS, media_root: Path | None = None) -> dict:
+@dataclass
+class RestoreResult:
+    manifest: Manifest
+    media_files: int
+    unapplied: list[str]  # migrations of the code that the restored database lacks: run `migrate`
+
+
+def restore_backup(
+    folder: Path, alias: str = DEFAULT_DB_ALIAS, media_root: Path | None = None
+) -> RestoreResult:
     """Replace the database `alias` and MEDIA_ROOT with a backup's, after `check_restorable`.
 
-    The caches are emptied (they hold pages of the replaced content). Returns what the operator should
-    know: the manifest, the number of media files, and migrations of the code the restored database lacks
-    (`manage.py migrate` adds them)."""
+    The caches are emptied (they hold pages of the replaced content)."""
     folder = Path(folder)
     media_root = Path(media_root if media_root is not None else settings.MEDIA_ROOT)
     manifest = check_restorable(folder, alias)
@@ -430,7 +438,7 @@ def restore_backup(folder: Path, alias: str = DEFAULT_DB_ALIAS, media_root: Path
     media_files = restore_media(folder / MEDIA_ARCHIVE, media_root)
     for cache in caches.all(initialized_only=False):
         cache.clear()
-    return {"manifest": manifest, "media_files": media_files, "unapplied": unapplied_migrations(alias)}
+    return RestoreResult(manifest, media_files, unapplied_migrations(alias))
 
 
 # --- Moving to another database ---------------------------------------------------------------------------
@@ -482,10 +490,12 @@ def excluded_labels() -> list[str]:
 
 
 def dump_data(path: Path, alias: str = DEFAULT_DB_ALIAS) -> None:
-    """Serialise the rows of the moved models in `alias` as JSON, each with its primary key, through the
-    models' base managers (a default manager that filters would leave rows out)."""
+    """Serialise the rows of the moved models in `alias` as JSON lines (loaddata reads them one at a time,
+    not the whole file at once), each with its primary key, through the models' base managers (a default
+    manager that filters would leave rows out)."""
     call_command(
         "dumpdata",
+        format="jsonl",
         use_base_manager=True,
         exclude=excluded_labels(),
         output=str(path),
@@ -581,12 +591,12 @@ def row_counts(alias: str, models: list[type[Model]]) -> dict[str, int]:
 
 @dataclass
 class MoveResult:
-    rows: int
+    rows: int  # in the source, many-to-many links included
     models: int
     differences: dict[str, tuple[int, int]]
 
 
-def move_data(target_url: str, replace: bool = False, log=print) -> MoveResult:
+def move_data(target_url: str, replace: bool = False, log: Callable[[str], object] = print) -> MoveResult:
     """Copy the default database's content into the database at `target_url` (any engine; built for
     SQLite to PostgreSQL): migrate it, copy the rows, rebuild the search index, compare row counts.
 
@@ -621,7 +631,7 @@ def move_data(target_url: str, replace: bool = False, log=print) -> MoveResult:
             )
         models = moved_models()
         with tempfile.TemporaryDirectory(prefix="portal-move-") as tmp:
-            fixture = Path(tmp) / "data.json"
+            fixture = Path(tmp) / "data.jsonl"
             log(f"Copying the rows of {len(models)} models...")
             dump_data(fixture, DEFAULT_DB_ALIAS)
             replace_data(alias, fixture)

@@ -33,10 +33,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Restored the backup of {manifest.created_at} ({manifest.engine}) and "
-            f"{result['media_files']} media files. Start the site again."
+            f"{result.media_files} media files. Start the site again."
         )
-        if result["unapplied"]:
+        if result.unapplied:
             self.stdout.write(
-                f"The backup predates {len(result['unapplied'])} migrations of this code: "
+                f"The backup predates {len(result.unapplied)} migrations of this code: "
                 "run `manage.py migrate` before starting the site."
             )
