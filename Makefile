@@ -9,7 +9,7 @@ DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-7f3kq9v2xw8m4p6t1r5y0u8i3o2a9s7d6f5g4h3j2k1l0z \
 	ALLOWED_HOSTS=hoctap.hatinh.gov.vn
 
-.PHONY: install run test test-postgres test-redis test-browser bench bench-postgres lint format check messages ci
+.PHONY: install run test test-postgres test-redis test-browser bench bench-postgres lint format check messages ci backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
@@ -71,3 +71,9 @@ messages: install
 	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*' --ignore 'node_modules/*'
 
 ci: test test-postgres test-redis test-browser lint check
+
+# A backup of the database and the media files into a new folder inside DEST (README, "Backups, restore and
+# moving to PostgreSQL"). Run it with the site's environment; it installs nothing.
+backup:
+	@test -n "$(DEST)" || { echo "Usage: make backup DEST=/var/backups/portal" >&2; exit 2; }
+	$(BIN)/python manage.py backup "$(DEST)"
