@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.models import Page
 
-from portal import backups
+from portal import backups, database_move
 from tests.portal.backup_probe import fingerprint, seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -250,11 +250,11 @@ def test_postgresql_programs_come_from_path_or_the_newest_debian_folder(monkeypa
 
 
 def test_move_leaves_out_only_sessions_and_the_search_index():
-    excluded = set(backups.excluded_labels())
+    excluded = set(database_move.excluded_labels())
     assert {"sessions.Session", "wagtailsearch.IndexEntry"} <= excluded
     if not ON_POSTGRES:  # the full-text table modelsearch adds on SQLite
         assert "wagtailsearch.SQLiteFTSIndexEntry" in excluded
-    moved = {model._meta.label for model in backups.moved_models()}
+    moved = {model._meta.label for model in database_move.moved_models()}
     assert {
         "contenttypes.ContentType",
         "auth.Permission",

@@ -2,7 +2,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backups import BackupError, move_data
+from portal.backups import BackupError
+from portal.database_move import move_data
 
 
 class Command(BaseCommand):
