@@ -26,7 +26,7 @@ from .models import (
     VisitPeriod,
     VisitPurpose,
 )
-from .record_rules import MAX_VISITS, CountField, day_error, validate_institution_day
+from .record_rules import MAX_VISITS, CountField, validate_institution_day, validate_record_day
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -335,8 +335,7 @@ class VisitRowForm(forms.Form):
                 day = dt.datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
-            if message := day_error(day):
-                raise forms.ValidationError(message)
+            validate_record_day(day)
             return day, period
         raise forms.ValidationError(
             _("Use YYYY-MM-DD for a day or YYYY-MM for a month, not “%(value)s”."), params={"value": text}

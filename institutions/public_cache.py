@@ -135,9 +135,9 @@ def canonical_query(query) -> tuple[str, bool]:
     return urlencode(items), exact
 
 
-def cache_key(request) -> str:
+def cache_key(request, query: str) -> str:
+    """The entry of a request, whose query as the views read it is `query` (`canonical_query`)."""
     language = get_language_from_request(request, check_path=True)
-    query, _exact = canonical_query(request.GET)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
     return f"public:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
@@ -157,7 +157,8 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return self.get_response(request)
-        key = cache_key(request)
+        query, exact = canonical_query(request.GET)
+        key = cache_key(request, query)
         stored = cache.get(key)
         if stored is not None:
             return self.answer(request, *stored)
@@ -169,7 +170,7 @@ class PublicCacheMiddleware:
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and canonical_query(request.GET)[1]
+            and exact
             and fits_the_cache(response.content)
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]

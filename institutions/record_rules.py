@@ -29,31 +29,23 @@ def last_record_day() -> dt.date:
     return timezone.localdate().replace(month=12, day=31)
 
 
-def day_error(day: dt.date) -> str | None:
-    """Why `day` cannot have records, or None."""
-    last = last_record_day()
-    if FIRST_RECORD_DAY <= day <= last:
-        return None
-    return _("Choose a day from %(first)s to %(last)s.") % {
-        "first": f"{FIRST_RECORD_DAY:%d/%m/%Y}",
-        "last": f"{last:%d/%m/%Y}",
-    }
-
-
-def validate_record_day(day: dt.date) -> None:
-    """Model validator: the day of a door count (a snippet form, an import, the grid)."""
-    if day is not None and (message := day_error(day)):
-        raise ValidationError(message, code="out_of_range")
-
-
-def validate_institution_day(day: dt.date) -> None:
-    """Model validator: an institution's opening or closing day."""
-    if day is not None and not FIRST_INSTITUTION_DAY <= day <= LAST_INSTITUTION_DAY:
+def check_day(day: dt.date | None, first: dt.date, last: dt.date) -> None:
+    if day is not None and not first <= day <= last:
         raise ValidationError(
             _("Choose a day from %(first)s to %(last)s.")
-            % {"first": f"{FIRST_INSTITUTION_DAY:%d/%m/%Y}", "last": f"{LAST_INSTITUTION_DAY:%d/%m/%Y}"},
+            % {"first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"},
             code="out_of_range",
         )
+
+
+def validate_record_day(day: dt.date | None) -> None:
+    """Validator: the day of a door count or of an entry screen's period (screens, imports, snippet forms)."""
+    check_day(day, FIRST_RECORD_DAY, last_record_day())
+
+
+def validate_institution_day(day: dt.date | None) -> None:
+    """Validator: an institution's opening or closing day."""
+    check_day(day, FIRST_INSTITUTION_DAY, LAST_INSTITUTION_DAY)
 
 
 def parse_count(text: str, maximum: int) -> int | None:
@@ -92,10 +84,7 @@ class CountField(forms.IntegerField):
 class RecordDayField(forms.DateField):
     """A day (or the first day of a month) that records can be entered for."""
 
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and (message := day_error(value)):
-            raise forms.ValidationError(message, code="out_of_range")
+    default_validators = [validate_record_day]
 
 
 __all__ = [
@@ -107,7 +96,6 @@ __all__ = [
     "CountField",
     "RecordDayField",
     "count_error",
-    "day_error",
     "last_record_day",
     "parse_count",
     "validate_institution_day",
