@@ -272,7 +272,11 @@ def data_errors(area: AdministrativeUnit | None = None, limit: int = 50) -> list
         | Q(disabled__gt=MAX_ATTENDEES)
     )
     for record in bad_attendance.select_related("session__event")[:limit]:
-        found.append(DataError(record, _("a headcount above %(max)s") % {"max": f"{MAX_ATTENDEES:,}"}))
+        found.append(
+            DataError(
+                record, _("a headcount above %(max)s") % {"max": f"{MAX_ATTENDEES:,}".replace(",", ".")}
+            )
+        )
     bad_institutions = institutions.filter(
         Q(opened_on__lt=FIRST_INSTITUTION_DAY)
         | Q(opened_on__gt=LAST_INSTITUTION_DAY)
