@@ -30,7 +30,8 @@ from institutions.models import InstitutionPage
 from institutions.record_rules import MAX_ATTENDEES, CountField, RecordDayField
 from institutions.roles import has_institution_scope
 
-from .models import Attendance, Session, SessionStatus
+from .choices import SessionStatus
+from .models import Attendance, Session
 
 NUMBER = {"maximum": MAX_ATTENDEES, "required": False}
 

@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from institutions import public_cache
+        from core import public_cache
 
         from . import signals
         from .filters import SessionFilter

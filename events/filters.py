@@ -1,4 +1,7 @@
-"""The one FilterSet behind the listing page, the sessions API and the iCalendar feeds (SPEC §5)."""
+"""The one FilterSet behind the listing page, the sessions API and the iCalendar feeds (SPEC §5).
+
+The listing page renders it, so it imports the modules of the models it needs, not the models package.
+"""
 
 import datetime as dt
 
@@ -6,10 +9,13 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from institutions.choices import InstitutionKind
 from institutions.filters import AreaFilter, QuickSelectMultiple
-from institutions.models import InstitutionKind, InstitutionPage
+from institutions.models import InstitutionPage
 
-from .models import AudienceCode, Campaign, EventKind, EventPage, Session, Topic, local_midnight
+from .choices import AudienceCode, EventKind
+from .models.sessions import Session, local_midnight
+from .models.vocabulary import Audience, Campaign, Topic
 
 ISO_DATE = ["%Y-%m-%d"]
 # The dates a filter accepts: far beyond any session, and far from the edges of Python's dates, where
@@ -145,7 +151,7 @@ class SessionFilter(django_filters.FilterSet):
         return "from" if name == "from_" else name
 
     def search(self, queryset, name, value):
-        return queryset.filter(event__in=EventPage.objects.matching(value))
+        return queryset.matching(value)
 
     def starting_from(self, queryset, name, value):
         return queryset.filter(start__gte=local_midnight(value))
@@ -158,13 +164,13 @@ class SessionFilter(django_filters.FilterSet):
     def for_audiences(self, queryset, name, value):
         if not value:
             return queryset
-        links = EventPage.audiences.through.objects.filter(audience__code__in=value)
+        links = Audience.events.through.objects.filter(audience__code__in=value)
         return queryset.filter(event__in=links.values("eventpage_id"))
 
     def about_topics(self, queryset, name, value):
         if not value:
             return queryset
-        links = EventPage.topics.through.objects.filter(topic__in=value)
+        links = Topic.events.through.objects.filter(topic__in=value)
         return queryset.filter(event__in=links.values("eventpage_id"))
 
     def in_campaigns(self, queryset, name, value):

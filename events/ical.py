@@ -23,10 +23,12 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 from icalendar import Calendar, Event, Timezone, vRecur
 
-from institutions.links import PageLink
-from institutions.models import InstitutionPage, choice_label
+from core.links import PageLink
+from core.text import choice_label
+from institutions.models import InstitutionPage
 
-from .models import EventDate, EventKind, EventPage, Session, SessionStatus, Venue, venue_text
+from .choices import EventKind, SessionStatus, Venue
+from .models import EventDate, EventPage, Session, venue_text
 from .recurrence import parse_rule
 
 PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"

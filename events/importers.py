@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from icalendar import Calendar
 from wagtail.log_actions import log
 
+from core.text import fold_text
 from institutions.importing import (
     Change,
     CsvImporter,
@@ -30,21 +31,11 @@ from institutions.importing import (
     form_errors,
     register,
 )
-from institutions.models import InstitutionPage, fold_text
+from institutions.models import InstitutionPage
 from institutions.record_rules import MAX_ATTENDEES, CountField
 
-from .models import (
-    Attendance,
-    Audience,
-    AudienceCode,
-    EventDate,
-    EventKind,
-    EventPage,
-    Session,
-    SessionChange,
-    Topic,
-    Venue,
-)
+from .choices import AudienceCode, EventKind, Venue
+from .models import Attendance, Audience, EventDate, EventPage, Session, SessionChange, Topic
 from .recurrence import parse_rule
 
 

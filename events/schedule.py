@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from institutions.public_cache import content_changed
+from core.public_cache import content_changed
 
-from .models import EventDate, EventPage, Session, SessionStatus, is_long
+from .choices import SessionStatus
+from .models import EventDate, EventPage, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
 
 

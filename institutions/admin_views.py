@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from .choices import VisitChannel, VisitPeriod, VisitPurpose
 from .importing import importers
-from .models import InstitutionPage, VisitChannel, VisitCount, VisitPeriod, VisitPurpose
+from .models import InstitutionPage, VisitCount
 from .record_rules import MAX_VISITS, RecordDayField, count_error, parse_count
 from .roles import has_institution_scope
 

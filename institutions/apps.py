@@ -8,10 +8,11 @@ class InstitutionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import public_cache, signals
+        from core import public_cache
+
+        from . import signals
         from .filters import InstitutionFilter
 
         signals.connect()
-        public_cache.connect_signals()
         public_cache.register_filterset(InstitutionFilter)
         public_cache.register_parameters("page", "page_size")

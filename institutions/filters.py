@@ -1,4 +1,7 @@
-"""The directory's one FilterSet, shared by the directory page and the JSON API."""
+"""The directory's one FilterSet, shared by the directory page and the JSON API.
+
+The directory page renders it, so it imports the modules of the models it needs, not the models package.
+"""
 
 import hashlib
 
@@ -12,14 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    AdministrativeUnit,
-    InstitutionKind,
-    InstitutionLevel,
-    Sector,
-    units_for_choices,
-)
-from .public_cache import choices_version
+from core.public_cache import choices_version
+
+from .choices import InstitutionKind, InstitutionLevel, Sector
+from .models.units import AdministrativeUnit, units_for_choices
 
 
 class QuickSelectMixin:

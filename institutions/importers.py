@@ -12,20 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from .choices import InstitutionKind, InstitutionLevel, Sector, VisitChannel, VisitPeriod, VisitPurpose
 from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, log_each, register
-from .models import (
-    AdministrativeUnit,
-    InstitutionIndexPage,
-    InstitutionKind,
-    InstitutionLevel,
-    InstitutionPage,
-    Sector,
-    ServiceRecord,
-    VisitChannel,
-    VisitCount,
-    VisitPeriod,
-    VisitPurpose,
-)
+from .models import AdministrativeUnit, InstitutionIndexPage, InstitutionPage, ServiceRecord, VisitCount
 from .record_rules import MAX_VISITS, CountField, validate_institution_day, validate_record_day
 
 ISO_DATE = ["%Y-%m-%d"]

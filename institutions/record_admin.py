@@ -24,8 +24,9 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
+from core.spreadsheets import safe_cell
+
 from .roles import has_institution_scope, institutions_for, is_provincial
-from .spreadsheets import safe_cell
 
 # What scoped staff may do with their institutions' records; adding, deleting and the rest are the
 # province's. (Attendance and door counts are added on the entry screens, which know the session or day.)

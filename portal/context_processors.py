@@ -2,9 +2,9 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from core.public_cache import content_version
 from events.models import EventIndexPage
 from institutions.models import InstitutionIndexPage
-from institutions.public_cache import content_version
 
 NAVIGATION_CACHE_SECONDS = 24 * 60 * 60
 

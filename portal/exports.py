@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from institutions.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 from .indicators import IndicatorValue
 

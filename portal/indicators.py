@@ -17,8 +17,10 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Attendance, EventKind, Session, SessionStatus, local_midnight
-from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount, VisitPurpose
+from events.choices import EventKind, SessionStatus
+from events.models import Attendance, Session, local_midnight
+from institutions.choices import VisitPurpose
+from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount
 from institutions.record_rules import (
     FIRST_INSTITUTION_DAY,
     FIRST_RECORD_DAY,

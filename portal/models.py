@@ -9,7 +9,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from events.models import Campaign, EventIndexPage, Session, SessionStatus
+from events.choices import SessionStatus
+from events.models import Campaign, EventIndexPage, Session
 from institutions.models import InstitutionIndexPage, InstitutionPage
 
 __all__ = ["HomePage", "Target"]

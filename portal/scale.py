@@ -20,17 +20,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from events.models import Attendance, Audience, EventKind, EventPage, Session, Topic, is_long
+from core.text import fold_text
+from events.choices import EventKind
+from events.models import Attendance, Audience, EventPage, Session, Topic, is_long
+from institutions.choices import InstitutionKind, InstitutionLevel, Sector
 from institutions.models import (
     AdministrativeUnit,
     InstitutionIndexPage,
-    InstitutionKind,
-    InstitutionLevel,
     InstitutionPage,
     OpeningHours,
-    Sector,
     VisitCount,
-    fold_text,
 )
 
 BATCH = 5000

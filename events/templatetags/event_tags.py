@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 from django import template
 from django.utils import timezone
 
-from events.models import Session, SessionStatus
+from events.choices import SessionStatus
+from events.models import Session
 
 register = template.Library()
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "portal",
     "events",
     "institutions",
+    "core",
     "axes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -71,8 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers anonymous requests for the listing, directory, feeds and APIs from the cache, before the
-    # session and everything after it run (institutions/public_cache.py).
-    "institutions.public_cache.PublicCacheMiddleware",
+    # session and everything after it run (core/public_cache.py).
+    "core.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,7 +239,7 @@ EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", 
 EVENTS_FEED_DAYS_BACK = 30
 EVENTS_FEED_DAYS_AHEAD = 365
 # How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
-# publishing anything starts afresh at once (institutions/public_cache.py).
+# publishing anything starts afresh at once (core/public_cache.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # The largest response kept in a process's local-memory cache (a shared Redis has its own memory limit).
 PUBLIC_CACHE_LOCAL_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_LOCAL_MAX_BYTES", str(512 * 1024)))

@@ -6,7 +6,8 @@ import recurring_ical_events
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from events.models import EventPage, Session, SessionStatus
+from events.choices import SessionStatus
+from events.models import EventPage, Session
 from events.recurrence import EventPageForm, nth_weekday, parse_rule
 from tests.institutions.factories import InstitutionPageFactory
 

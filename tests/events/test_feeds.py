@@ -6,7 +6,8 @@ import recurring_ical_events
 import time_machine
 from django.urls import reverse
 
-from events.models import Audience, Session, SessionStatus
+from events.choices import SessionStatus
+from events.models import Audience, Session
 
 from .conftest import publish
 from .factories import HANOI, EventPageFactory

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
+from core.links import PageLink
+from core.public_cache import filter_form_cache
 from events.models import Audience, Campaign, EventIndexPage, EventPage, Topic
-from institutions.links import PageLink
 from institutions.models import AdministrativeUnit
-from institutions.public_cache import filter_form_cache
 from tests.conftest import NOW
 from tests.institutions.factories import InstitutionPageFactory
 
@@ -322,7 +322,7 @@ def test_a_session_that_began_this_morning_is_still_in_the_list(client, programm
 
 
 def test_the_count_of_a_long_list_is_capped(client, programme, monkeypatch):
-    from events.views import CappedPaginator
+    from events.listing import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     response = client.get(LISTING)

@@ -70,7 +70,7 @@ def test_a_publication_shows_even_when_the_cache_dropped_the_version(client, pro
     that replaces it must not bring back a page kept before the publication."""
     from django.core.cache import cache
 
-    from institutions.public_cache import VERSION_KEY
+    from core.public_cache import VERSION_KEY
 
     cache.delete(VERSION_KEY)
     assert "Lớp mới" not in client.get(LISTING).content.decode()  # kept under the first version

@@ -4,7 +4,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from events.models import EventDate, Session, SessionStatus
+from events.choices import SessionStatus
+from events.models import EventDate, Session
 from events.schedule import materialise_sessions
 
 from .conftest import publish

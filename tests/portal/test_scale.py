@@ -12,7 +12,8 @@ from wagtail.models import Page
 
 from events.models import Attendance, EventPage, Session
 from events.schedule import occurrences
-from institutions.models import InstitutionKind, InstitutionPage, VisitCount
+from institutions.choices import InstitutionKind
+from institutions.models import InstitutionPage, VisitCount
 from portal.indicators import compute
 
 pytestmark = pytest.mark.django_db

@@ -33,9 +33,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.public_cache import content_changed
 from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
-from institutions.public_cache import content_changed
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
 

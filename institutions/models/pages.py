@@ -1,12 +1,9 @@
-"""Administrative units, institution pages with their opening hours, and yearly service records."""
+"""The directory page and the institution pages, with their opening hours and closures."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 
-from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -23,171 +19,13 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .public_cache import cache_publicly, filter_form_cache
-from .record_rules import MAX_VISITS, validate_institution_day, validate_record_day
+from core.public_cache import cache_publicly, filter_form_cache
+from core.text import choice_label, fold_text, refresh_search_text
 
-__all__ = [
-    "AdministrativeUnit",
-    "VisitCount",
-    "Closure",
-    "InstitutionIndexPage",
-    "InstitutionPage",
-    "OpeningHours",
-    "ServiceRecord",
-    "StaffScope",
-]
-
-
-def period_covers(first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
-    """Whether `day` is within [first, last]; an empty bound is open."""
-    return (first is None or first <= day) and (last is None or last >= day)
-
-
-class UnitLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
-    VILLAGE = "village", _("Village")
-
-
-class AdministrativeUnitQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date) -> AdministrativeUnitQuerySet:
-        """Units that existed on `day` (open-ended bounds count as always)."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
-
-    def for_code(self, code: str, on: dt.date | None = None) -> AdministrativeUnit | None:
-        """The unit a statistics code names on a day (today by default).
-
-        Codes were reused in the 2025 reorganisation, so a code can name two units. The one valid on
-        the day wins; a code that names no unit on that day falls back to its most recent unit, so a
-        dissolved district (Can Lộc, 443) can still be looked up.
-        """
-        on = on or timezone.localdate()
-        candidates = list(self.filter(code=code.strip()))
-        if not candidates:
-            return None
-        for unit in candidates:
-            if unit.is_valid_on(on):
-                return unit
-        return max(candidates, key=lambda unit: unit.valid_from or dt.date.min)
-
-    def descendant_ids(self, unit: AdministrativeUnit, include_self: bool = True) -> set[int]:
-        """Primary keys of every unit below `unit` (one query per level of the tree)."""
-        found = {unit.pk} if include_self else set()
-        frontier = [unit.pk]
-        while frontier:
-            frontier = list(self.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            found.update(frontier)
-        return found
-
-
-class AdministrativeUnit(models.Model):
-    """A province, district, commune or village, with the period it existed in.
-
-    (code, valid_from) identifies a unit: the 1 July 2025 reorganisation reused codes.
-    """
-
-    code = models.CharField(_("statistics code"), max_length=10, db_index=True)
-    name = models.CharField(_("name"), max_length=100)
-    unit_type = models.CharField(
-        _("type"), max_length=30, help_text=_("tỉnh, huyện, thị xã, xã, phường, thị trấn, thôn…")
-    )
-    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
-    objects = AdministrativeUnitQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("administrative unit")
-        verbose_name_plural = _("administrative units")
-        ordering = ["level", "code", "valid_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["code", "valid_from"],
-                condition=Q(valid_from__isnull=False),
-                name="unit_code_valid_from_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_from__isnull=True), name="unit_code_unique_original"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        label = f"{self.unit_type[:1].upper()}{self.unit_type[1:]} {self.name}"
-        if self.valid_to and self.valid_to < timezone.localdate():
-            return _("%(unit)s (until %(date)s)") % {
-                "unit": label,
-                "date": self.valid_to.strftime("%d/%m/%Y"),
-            }
-        return label
-
-    def is_valid_on(self, day: dt.date) -> bool:
-        return period_covers(self.valid_from, self.valid_to, day)
-
-    def area_value(self, code_is_shared: bool) -> str:
-        """The `area` parameter that selects exactly this unit (see `parse_area`).
-
-        A code shared with a unit of the other snapshot is dated when this unit is not today's.
-        """
-        if not code_is_shared or self.is_valid_on(timezone.localdate()):
-            return self.code
-        return f"{self.code}@{(self.valid_to or self.valid_from).isoformat()}"
-
-    @classmethod
-    def parse_area(cls, value: str) -> AdministrativeUnit | None:
-        """Read an `area` parameter: `CODE`, or `CODE@YYYY-MM-DD` for the unit valid on that day."""
-        code, _sep, day = value.strip().partition("@")
-        on = None
-        if day:
-            try:
-                on = dt.date.fromisoformat(day)
-            except ValueError:
-                return None
-        if not code.isdigit():
-            return None
-        return cls.objects.for_code(code, on=on)
-
-
-def choice_label(choices: type[models.TextChoices], value: str) -> str:
-    """A stored choice's label, as `get_FOO_display()` gives it but without rebuilding the field's
-    choices on each call: a listing or directory page shows dozens."""
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
-
-
-class InstitutionKind(models.TextChoices):
-    LIBRARY = "library", _("Library")
-    MUSEUM = "museum", _("Museum")
-    CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
-    COMMUNITY_LEARNING_CENTRE = "community_learning_centre", _("Community learning centre")
-
-
-class InstitutionLevel(models.TextChoices):
-    PROVINCE = "province", pgettext_lazy("institution level", "Province")
-    DISTRICT = "district", pgettext_lazy("institution level", "District")
-    COMMUNE = "commune", pgettext_lazy("institution level", "Commune")
-    VILLAGE = "village", pgettext_lazy("institution level", "Village")
-
-
-class Sector(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    ARMED_FORCES = "armed_forces", _("Armed forces")
-    EDUCATION = "education", _("Education")
-    COMMUNITY = "community", _("Community")
+from ..choices import InstitutionKind, InstitutionLevel, Sector, Weekday
+from ..filters import InstitutionFilter
+from ..record_rules import validate_institution_day
+from .units import AdministrativeUnit, period_covers
 
 
 class InstitutionIndexPage(Page):
@@ -216,8 +54,6 @@ class InstitutionIndexPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .filters import InstitutionFilter
-
         context = super().get_context(request, *args, **kwargs)
         filterset = InstitutionFilter(request.GET or None, queryset=self.institutions())
         paginator = Paginator(filterset.qs, self.page_size)
@@ -439,16 +275,6 @@ class InstitutionPage(Page):
         )
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
-
-
 class OpeningHours(Orderable):
     """One opening period on one day of the week; a day may have several (morning, afternoon)."""
 
@@ -552,194 +378,3 @@ class Closure(Orderable):
         if self.start_date is None:
             return False
         return self.start_date <= day <= (self.end_date or self.start_date)
-
-
-def fold_text(text: str) -> str:
-    """Lower case without diacritics: "Thư viện Đồng Lộc" -> "thu vien dong loc"."""
-    return anyascii(text).lower()
-
-
-def refresh_search_text(instance: models.Model, text: str, save_kwargs: dict, sources: set[str]) -> None:
-    """Set `search_text` before a save that writes the fields it is made of (`sources`).
-
-    A save that names other `update_fields` leaves it alone: Wagtail's `save_revision` saves a draft's
-    bookkeeping on the page row while the page object holds the draft's title, and public search
-    follows the published version only.
-    """
-    update_fields = save_kwargs.get("update_fields")
-    if update_fields is not None and not sources.intersection(update_fields):
-        return
-    instance.search_text = fold_text(text)
-    if update_fields is not None and "search_text" not in update_fields:
-        save_kwargs["update_fields"] = [*update_fields, "search_text"]
-
-
-class ServiceRecord(models.Model):
-    """What an institution offered in one year, as its staff report it (SPEC §3)."""
-
-    institution = models.ForeignKey(
-        InstitutionPage,
-        verbose_name=_("institution"),
-        on_delete=models.CASCADE,
-        related_name="service_records",
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    lifelong_learning_services = models.BooleanField(
-        _("lifelong learning services"),
-        default=False,
-        help_text=_("The institution provided services for lifelong learning this year."),
-    )
-    digital_transformation = models.BooleanField(
-        _("digital transformation"),
-        default=False,
-        help_text=_("The institution used IT and digital tools to organise its services this year."),
-    )
-    note = models.TextField(_("note"), blank=True)
-
-    panels = [
-        FieldPanel("institution"),
-        FieldPanel("year"),
-        FieldPanel("lifelong_learning_services"),
-        FieldPanel("digital_transformation"),
-        FieldPanel("note"),
-    ]
-
-    class Meta:
-        verbose_name = _("service record")
-        verbose_name_plural = _("service records")
-        ordering = ["-year", "institution__title"]
-        constraints = [
-            models.UniqueConstraint(fields=["institution", "year"], name="one_service_record_a_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.institution} – {self.year}"
-
-
-def units_for_choices(units: Iterable[AdministrativeUnit]) -> list:
-    """Grouped <select> choices: today's units first, then the units before 1 July 2025."""
-    units = list(units)
-    today = timezone.localdate()
-    code_counts = Counter(unit.code for unit in units)
-    current, former = [], []
-    for unit in units:
-        choice = (unit.area_value(code_counts[unit.code] > 1), str(unit))
-        (current if unit.is_valid_on(today) else former).append(choice)
-    return [(_("Current units"), current), (_("Before 1 July 2025"), former)]
-
-
-class VisitPurpose(models.TextChoices):
-    LEARNING = "learning", _("Learning (study, research, reading, information)")
-    OTHER = "other", _("Other")
-
-
-class VisitChannel(models.TextChoices):
-    ONSITE = "onsite", _("On site")
-    VIRTUAL = "virtual", _("Virtual")
-    OUTREACH = "outreach", _("Outreach")
-
-
-class VisitPeriod(models.TextChoices):
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-
-
-class VisitCountQuerySet(models.QuerySet):
-    def in_year(self, year: int) -> VisitCountQuerySet:
-        return self.filter(date__year=year)
-
-
-class VisitCount(models.Model):
-    """Door counts (ISO 2789 / TCVN 12843:2019): a person entering is a visit; twice is two visits."""
-
-    institution = models.ForeignKey(
-        InstitutionPage, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="visit_counts"
-    )
-    period = models.CharField(_("period"), max_length=5, choices=VisitPeriod.choices, default=VisitPeriod.DAY)
-    date = models.DateField(
-        _("date"),
-        help_text=_("The day, or the first day of the month for a monthly count."),
-        validators=[validate_record_day],
-    )
-    purpose = models.CharField(_("purpose"), max_length=10, choices=VisitPurpose.choices)
-    channel = models.CharField(
-        _("channel"), max_length=10, choices=VisitChannel.choices, default=VisitChannel.ONSITE
-    )
-    visits = models.PositiveIntegerField(_("visits"), validators=[MaxValueValidator(MAX_VISITS)])
-
-    objects = VisitCountQuerySet.as_manager()
-
-    panels = [
-        FieldPanel("institution"),
-        FieldRowPanel([FieldPanel("period"), FieldPanel("date")]),
-        FieldRowPanel([FieldPanel("purpose"), FieldPanel("channel")]),
-        FieldPanel("visits"),
-    ]
-
-    class Meta:
-        verbose_name = _("visit count")
-        verbose_name_plural = _("visit counts")
-        ordering = ["-date", "institution__title"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["institution", "period", "date", "purpose", "channel"],
-                name="one_visit_count_per_slot",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["date", "institution"], name="visit_date_institution"),
-            # An institution's first day with learning visits (the indicators' base year), found
-            # at the start of its part of the index.
-            models.Index(
-                fields=["institution", "purpose", "date", "visits"], name="visit_institution_purpose"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        when = (
-            self.date.strftime("%m/%Y")
-            if self.period == VisitPeriod.MONTH
-            else self.date.strftime("%d/%m/%Y")
-        )
-        return f"{self.institution} – {when}: {self.visits}"
-
-    def clean(self):
-        if self.period == VisitPeriod.MONTH and self.date and self.date.day != 1:
-            self.date = self.date.replace(day=1)
-
-
-class StaffScope(models.Model):
-    """What a staff group acts for: one institution (its editors), an area (its officers), or the province."""
-
-    group = models.OneToOneField(
-        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="staff_scope"
-    )
-    institution = models.ForeignKey(
-        InstitutionPage,
-        verbose_name=_("institution"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="staff_scopes",
-    )
-    area = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    province = models.BooleanField(_("whole province"), default=False)
-
-    class Meta:
-        verbose_name = _("staff scope")
-        verbose_name_plural = _("staff scopes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(institution__isnull=False, area__isnull=True, province=False)
-                | Q(institution__isnull=True, area__isnull=False, province=False)
-                | Q(institution__isnull=True, area__isnull=True, province=True),
-                name="staff_scope_is_one_thing",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.group.name

@@ -1,0 +1,189 @@
+"""The listing page's context: filtered sessions by day, or a month grid (SPEC §5).
+
+The listing page (`EventIndexPage`) renders it; the sessions API and the feeds read the same FilterSet.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+from collections import Counter, OrderedDict
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from core.public_cache import filter_form_cache
+
+from .choices import SessionStatus
+from .filters import SessionFilter, date_in_range
+from .models.sessions import ListedSession, Session, SessionQuerySet, local_midnight
+
+LISTING_PAGE_SIZE = 50
+RUNNING_SHOWN = 20
+MONTH_DAY_SHOWN = 4
+
+
+def query_without(request, *names: str) -> str:
+    """The request's query string without some parameters (for links that change only those)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def listing_context(page, request) -> dict:
+    """Context of the listing page: filtered sessions by day, or a month grid (`view=month`)."""
+    today = timezone.localdate()
+    data = request.GET.copy()
+    filterset = SessionFilter(data, queryset=Session.objects.for_listing())
+    filterset.is_valid()
+    sessions = filterset.qs.exclude(status=SessionStatus.CANCELLED)
+    chosen_from = filterset.form.cleaned_data.get("from") if filterset.is_bound else None
+    view = "month" if request.GET.get("view") == "month" else "list"
+    running_ids = []
+    if not chosen_from:
+        # By default, what has not ended yet: exhibitions and other sessions of several days that
+        # began earlier are shown apart, above the first page.
+        if view == "list" and request.GET.get("page") in (None, "", "1"):
+            running = sessions.running_long().order_by("end", "pk").values_list("pk", flat=True)
+            running_ids = list(running[:RUNNING_SHOWN])
+        sessions = sessions.coming()
+    sessions = sessions.order_by("start", "pk")
+
+    context = {"filterset": filterset, "view": view, "today": today, **filter_form_cache(request)}
+    context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
+
+    if view == "month":
+        month = parse_month(request.GET.get("month"))
+        if month is None and request.GET.get("month"):
+            message = _("“%(value)s” is not a month from 01/1900 to 12/2200: showing this month.")
+            context["month_error"] = message % {"value": request.GET["month"][:20]}
+        month = month or today.replace(day=1)
+        last_day = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
+        in_month = filterset.qs.exclude(status=SessionStatus.CANCELLED).between(month, last_day)
+        counts, by_day = month_days(in_month, month, last_day, request)
+        weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        day_query = query_without(request, "page", "view", "month", "from", "to")
+        context.update(
+            month=month,
+            previous_month=(month - dt.timedelta(days=1)).replace(day=1),
+            next_month=last_day + dt.timedelta(days=1),
+            weeks=[
+                [
+                    (
+                        day,
+                        by_day.get(day, []),
+                        day.month == month.month,
+                        counts.get(day, 0) - len(by_day.get(day, [])),
+                        f"?{day_query}&from={day}&to={day}" if day_query else f"?from={day}&to={day}",
+                    )
+                    for day in week
+                ]
+                for week in weeks
+            ],
+            session_count=sum(counts.values()),
+        )
+        return context
+
+    paginator = CappedPaginator(sessions.values_list("pk", flat=True), LISTING_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    # The rows of the page and of what is on now, read by id in one query, with only what a list shows.
+    rows = {
+        session.pk: session
+        for session in Session.objects.filter(pk__in=[*running_ids, *page_obj.object_list]).listed(request)
+    }
+    page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
+    days: OrderedDict[dt.date, list[ListedSession]] = OrderedDict()
+    for session in page_obj.object_list:
+        days.setdefault(timezone.localtime(session.start).date(), []).append(session)
+    running = [rows[pk] for pk in running_ids if pk in rows]
+    context.update(page_obj=page_obj, paginator=paginator, days=days, running=running)
+    return context
+
+
+def month_days(
+    sessions: SessionQuerySet, first_day: dt.date, last_day: dt.date, request=None
+) -> tuple[dict[dt.date, int], dict[dt.date, list[ListedSession]]]:
+    """How many of `sessions` start on each local day, and the first few of each day in order.
+
+    A province has thousands of sessions in a month and hundreds on a busy day: the database works out
+    each one's local day, so only ids and day numbers leave it, and whole rows only for those shown.
+    """
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    day_index = local_day_index([local_midnight(day) for day in days], 0, len(days))
+    counts: Counter[dt.date] = Counter()
+    day_of: dict[int, dt.date] = {}
+    query = sessions.annotate(day=day_index).order_by("start", "pk").values_list("pk", "day").query
+    with connection.cursor() as cursor:  # thousands of pairs of integers, read as the database gives them
+        cursor.execute(*query.sql_with_params())
+        rows = cursor.fetchall()
+    for pk, index in rows:
+        day = days[index]
+        counts[day] += 1
+        if counts[day] <= MONTH_DAY_SHOWN:
+            day_of[pk] = day
+    by_day: dict[dt.date, list[ListedSession]] = {}
+    for session in Session.objects.filter(pk__in=day_of).order_by("start", "pk").listed(request):
+        by_day.setdefault(day_of[session.pk], []).append(session)
+    return counts, by_day
+
+
+def local_day_index(midnights: list[dt.datetime], first: int, after: int):
+    """The index in `midnights` of the local day a session starts on, for sessions that start from
+    `midnights[first]` on and before the day `after`: a balanced tree of comparisons, so the database
+    makes five for a month, not up to thirty."""
+    if after - first == 1:
+        return Value(first, output_field=IntegerField())
+    middle = (first + after) // 2
+    return Case(
+        When(start__lt=midnights[middle], then=local_day_index(midnights, first, middle)),
+        default=local_day_index(midnights, middle, after),
+        output_field=IntegerField(),
+    )
+
+
+class CappedPaginator(Paginator):
+    """Pages through at most `cap` + 1 matches: the province's whole year ahead is "more than 500
+    sessions", and counting it exactly would read every row of it for each listing page.
+
+    Given ids, one scan reads those of the first `cap` + 1 matches in order, which gives both the
+    count and each page's ids, so the filters' joins are walked once.
+    """
+
+    cap = 500
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return list(self.object_list[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.ids)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        first = (number - 1) * self.per_page
+        return self._get_page(self.ids[first : first + self.per_page], number, self)
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """A `month` parameter (YYYY-MM), None when malformed or outside the dates the filters accept."""
+    try:
+        month = dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+    return month if date_in_range(month) else None
+
+
+def subscribe_links(request, query: str) -> dict:
+    path = f"/feeds/events.ics?{query}" if query else "/feeds/events.ics"
+    absolute = request.build_absolute_uri(path)
+    return {"webcal": "webcal://" + absolute.split("://", 1)[1], "download": absolute}

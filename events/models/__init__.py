@@ -1,0 +1,39 @@
+"""The events' models, one module each by what they hold; import them from here."""
+
+from .attendance import Attendance
+from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
+from .sessions import (
+    LONG_SESSION,
+    ListedEvent,
+    ListedInstitution,
+    ListedSession,
+    Session,
+    SessionQuerySet,
+    is_long,
+    local_midnight,
+)
+from .vocabulary import Audience, Campaign, CampaignQuerySet, Observance, Topic
+
+__all__ = [
+    "LONG_SESSION",
+    "Attendance",
+    "Audience",
+    "Campaign",
+    "CampaignQuerySet",
+    "EventDate",
+    "EventIndexPage",
+    "EventPage",
+    "EventPageQuerySet",
+    "ListedEvent",
+    "ListedInstitution",
+    "ListedSession",
+    "Observance",
+    "Session",
+    "SessionChange",
+    "SessionQuerySet",
+    "Topic",
+    "is_long",
+    "local_midnight",
+    "new_uid",
+    "venue_text",
+]

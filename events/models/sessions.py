@@ -1,0 +1,207 @@
+"""Stored sessions: each occurrence of an event as a row that listings, feeds and attendance read."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.links import PageLink
+from core.text import choice_label
+from institutions.models import InstitutionPage
+
+from ..choices import EventKind, SessionStatus
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_listing(self) -> SessionQuerySet:
+        """The published schedule, with what a listing shows.
+
+        Only published events have sessions in the schedule: publishing an event materialises them
+        and unpublishing it (by hand or when it expires) takes them out (`events.signals`), so the
+        listings need not join every session to its page to ask whether the event is live.
+        """
+        return self.filter(in_schedule=True).select_related("event", "institution", "institution__unit")
+
+    def listed(self, request=None) -> list[ListedSession]:
+        """The sessions as lists show them: times, status, the event's title, link, kind and price,
+        and the institution's name, read as plain rows. Lists show up to a few hundred sessions, and
+        building a Wagtail page model for each event and institution would cost more than the rest."""
+        events: dict[int, ListedEvent] = {}
+        institutions: dict[int, ListedInstitution] = {}
+        sessions = []
+        for (
+            pk,
+            start,
+            end,
+            all_day,
+            status,
+            event_id,
+            title,
+            url_path,
+            kind,
+            is_free,
+            place_id,
+            place,
+        ) in self.values_list(*LISTED_COLUMNS):
+            if (event := events.get(event_id)) is None:
+                url = PageLink(url_path).get_url(request)
+                event = events[event_id] = ListedEvent(event_id, title, url, kind, is_free)
+            if (institution := institutions.get(place_id)) is None:
+                institution = institutions[place_id] = ListedInstitution(place_id, place)
+            sessions.append(ListedSession(pk, start, end, all_day, status, event, institution))
+        return sessions
+
+    def matching(self, query: str) -> SessionQuerySet:
+        """Sessions of the events whose title contains every word of `query` (`EventPage.matching`)."""
+        event_page = self.model._meta.get_field("event").related_model
+        return self.filter(event__in=event_page.objects.matching(query))
+
+    def not_cancelled(self) -> SessionQuerySet:
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+    def upcoming(self, now: dt.datetime | None = None) -> SessionQuerySet:
+        """Sessions that have not ended yet, soonest first."""
+        return self.filter(end__gt=now or timezone.now()).order_by("start", "pk")
+
+    def coming(self, now: dt.datetime | None = None) -> SessionQuerySet:
+        """Sessions that have not ended and began at most a day ago: everything but what `running_long`
+        gives. Bounded by start, so the database reads the start index from there on."""
+        now = now or timezone.now()
+        return self.filter(end__gt=now, start__gte=now - LONG_SESSION)
+
+    def running_long(self, now: dt.datetime | None = None) -> SessionQuerySet:
+        """Sessions longer than a day that began more than a day ago and are still on (exhibitions)."""
+        now = now or timezone.now()
+        return self.filter(spans_days=True, end__gt=now, start__lt=now - LONG_SESSION)
+
+    def between(self, first_day: dt.date, last_day: dt.date) -> SessionQuerySet:
+        """Sessions starting on any day from `first_day` to `last_day` inclusive (local days)."""
+        return self.filter(start__gte=local_midnight(first_day), start__lt=local_midnight(last_day, 1))
+
+    def touching(self, first_day: dt.date, last_day: dt.date) -> SessionQuerySet:
+        """Sessions starting in the days, or scheduled in them before being moved out."""
+        first, after = local_midnight(first_day), local_midnight(last_day, 1)
+        return self.filter(
+            models.Q(start__gte=first, start__lt=after)
+            | models.Q(original_start__gte=first, original_start__lt=after)
+        )
+
+
+LONG_SESSION = dt.timedelta(days=1)
+LISTED_COLUMNS = (
+    "pk", "start", "end", "all_day", "status",
+    "event_id", "event__title", "event__url_path", "event__kind", "event__is_free",
+    "institution_id", "institution__title",
+)  # fmt: skip
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedEvent:
+    pk: int
+    title: str
+    url: str | None
+    kind: str
+    is_free: bool
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(EventKind, self.kind)
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedInstitution:
+    pk: int
+    title: str
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class ListedSession:
+    """A session in a list (`SessionQuerySet.listed()`)."""
+
+    pk: int
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool
+    status: str
+    event: ListedEvent
+    institution: ListedInstitution
+
+
+def is_long(start: dt.datetime, end: dt.datetime) -> bool:
+    return end - start > LONG_SESSION
+
+
+def local_midnight(day: dt.date, days_after: int = 0) -> dt.datetime:
+    return dt.datetime.combine(
+        day + dt.timedelta(days=days_after), dt.time.min, tzinfo=timezone.get_default_timezone()
+    )
+
+
+class Session(models.Model):
+    """One occurrence of an event, stored so that listings, feeds and attendance read rows."""
+
+    # Both looked up through the indexes below, which begin with them.
+    event = models.ForeignKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="sessions", db_index=False
+    )
+    institution = models.ForeignKey(
+        InstitutionPage, on_delete=models.CASCADE, related_name="sessions", db_index=False
+    )
+    # The time the rule gives this occurrence: its RECURRENCE-ID, kept when the session moves.
+    original_start = models.DateTimeField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    all_day = models.BooleanField(default=False)
+    # An extra date (RDATE) rather than an occurrence of the rule.
+    is_extra = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    note = models.CharField(max_length=255, blank=True)
+    # False when the event was unpublished, or a schedule change dropped a session that has records:
+    # such a session is kept so that no count is lost, but it is no longer shown.
+    in_schedule = models.BooleanField(default=True)
+    # Longer than a day (set on save): the listing shows such sessions apart while they run.
+    spans_days = models.BooleanField(default=False, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "original_start"], name="one_session_per_occurrence")
+        ]
+        indexes = [
+            # The listings' and the month view's order, with every column their scans test: the
+            # database answers them from the index alone, without reading the table.
+            models.Index(
+                fields=["start", "id", "end", "status", "in_schedule", "event"], name="session_listing"
+            ),
+            models.Index(fields=["institution", "start"], name="session_institution_start"),
+            # An event's sessions in a window, for the filters that pick events first (kind, audience,
+            # topic, text), with every column the listing tests: answered from the index alone.
+            models.Index(
+                fields=["event", "start", "id", "end", "status", "in_schedule"], name="session_event_listing"
+            ),
+            # Few rows: the sessions of several days (exhibitions), for the listing's "on now".
+            models.Index(fields=["end"], condition=models.Q(spans_days=True), name="session_running_long"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.title} – {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.spans_days = is_long(self.start, self.end)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    def has_records(self) -> bool:
+        """Whether attendance was recorded for this session (then it is never deleted)."""
+        return Session.objects.filter(pk=self.pk, attendance__isnull=False).exists()

@@ -1,0 +1,22 @@
+"""The institutions' models, one module each by what they hold; import them from here."""
+
+from .pages import Closure, InstitutionIndexPage, InstitutionPage, InstitutionPageQuerySet, OpeningHours
+from .records import ServiceRecord, VisitCount, VisitCountQuerySet
+from .staff import StaffScope
+from .units import AdministrativeUnit, AdministrativeUnitQuerySet, period_covers, units_for_choices
+
+__all__ = [
+    "AdministrativeUnit",
+    "AdministrativeUnitQuerySet",
+    "Closure",
+    "InstitutionIndexPage",
+    "InstitutionPage",
+    "InstitutionPageQuerySet",
+    "OpeningHours",
+    "ServiceRecord",
+    "StaffScope",
+    "VisitCount",
+    "VisitCountQuerySet",
+    "period_covers",
+    "units_for_choices",
+]
