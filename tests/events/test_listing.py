@@ -11,9 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Site
 
-from core.links import PageLink
 from core.public_cache import filter_form_cache
 from events.models import Audience, Campaign, EventIndexPage, EventPage, Topic
 from institutions.models import AdministrativeUnit
@@ -357,15 +355,6 @@ def test_listing_links_are_the_ones_wagtail_makes(client, programme, prefix, lan
     assert all(url.startswith(f"{prefix}/") for url in shown.values())
     content = response.content.decode()
     assert all(f'href="{url}"' in content for url in shown.values())
-
-
-def test_a_page_link_is_absolute_when_the_page_is_on_another_site(programme, rf):
-    club = programme["club"]
-    other = Site.objects.create(hostname="bao-tang.example", root_page=programme["tien_dien"])
-    request = rf.get("/", HTTP_HOST=other.hostname)
-    assert Site.find_for_request(request) == other
-    assert PageLink(club.url_path).get_url(request) == club.get_url(request)
-    assert club.get_url(request).startswith("http://")
 
 
 def test_the_filter_form_is_kept_across_publications(client, programme):

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Session
-
-from .conftest import publish
-from .factories import EventPageFactory
-from .test_listing import LISTING, programme  # noqa: F401 (fixture)
+from tests.events.conftest import publish
+from tests.events.factories import EventPageFactory
+from tests.events.test_listing import LISTING, programme  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 FEED = reverse("events:feed")
