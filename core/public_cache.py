@@ -14,6 +14,11 @@ The key is made of the query parameters the cached views read (`register_filters
 so a query with one is answered from the entry of the same query without it and never stored, and
 nobody can fill the server's memory with entries by adding junk to an address. A response larger
 than `PUBLIC_CACHE_LOCAL_MAX_BYTES` is not kept in a process's local memory.
+
+The responses and the pieces of pages kept as written live in the `pages` cache, the versions in
+`default`, which nothing else fills: however many entries a request stores, it cannot push the
+versions out (that would make every public page render afresh), and each event's VEVENTs have a
+cache of their own (`events.ical`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from django.utils.translation import get_language_from_request
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+PAGES = "pages"
 VERSION_KEY = "portal:content-version"
 CHOICES_VERSION_KEY = "portal:choices-version"
 ATTRIBUTE = "portal_public_cache_seconds"
@@ -56,6 +62,11 @@ SHOWN_MODELS = {
     "institutions.openinghours",
     "institutions.closure",
 }
+
+
+def page_cache():
+    """Where public responses and the pieces of pages kept as written are stored."""
+    return caches[PAGES]
 
 
 def fresh_version() -> int:
@@ -144,7 +155,7 @@ def cache_key(request, query: str) -> str:
 
 def fits_the_cache(content: bytes) -> bool:
     """Local memory is each process's own: a large response (a whole calendar) is not kept there."""
-    local = isinstance(caches["default"], LocMemCache)
+    local = isinstance(page_cache(), LocMemCache)
     return not local or len(content) <= settings.PUBLIC_CACHE_LOCAL_MAX_BYTES
 
 
@@ -159,7 +170,7 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         query, exact = canonical_query(request.GET)
         key = cache_key(request, query)
-        stored = cache.get(key)
+        stored = page_cache().get(key)
         if stored is not None:
             return self.answer(request, *stored)
         response = self.get_response(request)
@@ -174,7 +185,7 @@ class PublicCacheMiddleware:
             and fits_the_cache(response.content)
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            cache.set(key, (response.content, headers), timeout=seconds)
+            page_cache().set(key, (response.content, headers), timeout=seconds)
         return response
 
     @staticmethod

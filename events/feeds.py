@@ -75,6 +75,13 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
     first, last = feed_window(filterset)
     if last < first:
         return HttpResponse(_("“to” is before “from”."), status=400, content_type="text/plain; charset=utf-8")
+    if (last - first).days + 1 > settings.EVENTS_FEED_MAX_DAYS:
+        message = _("to: A feed covers at most %(days)d days; choose “from” and “to” closer together.")
+        return HttpResponse(
+            message % {"days": settings.EVENTS_FEED_MAX_DAYS},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
 
     matching = filterset.qs.between(first, last)
     event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())

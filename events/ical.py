@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
@@ -35,6 +36,9 @@ PRODID = "-//Hà Tĩnh lifelong learning portal//hoctap.hatinh.gov.vn//VI"
 # SEQUENCE is the time of the last publication, in seconds since this moment: it only grows.
 SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 COMPONENT_CACHE_SECONDS = 24 * 60 * 60
+# Each event's VEVENTs are kept in a cache of their own, so that a feed of thousands of events never
+# pushes pages or the content version out of theirs.
+FEED_PARTS = "feed_parts"
 
 
 def plain_text(html: str) -> str:
@@ -192,7 +196,8 @@ def calendar_bytes(
     for event, event_sessions in with_sessions(events, sessions):
         url = url_for(event)
         keyed.append((component_key(event, event_sessions, url), event, event_sessions, url))
-    found = cache.get_many([key for key, *_rest in keyed])
+    parts_cache = caches[FEED_PARTS]
+    found = parts_cache.get_many([key for key, *_rest in keyed])
     missing = {}
     parts = []
     for key, event, event_sessions, url in keyed:
@@ -201,7 +206,10 @@ def calendar_bytes(
             found[key] = missing[key] = b"".join(component.to_ical() for component in components)
         parts.append(found[key])
     if missing:
-        cache.set_many(missing, timeout=COMPONENT_CACHE_SECONDS)
+        # One request keeps at most this many new pieces: a whole calendar cannot fill the cache alone
+        # and push out what other feeds keep there.
+        kept = dict(list(missing.items())[: settings.FEED_PARTS_STORED_PER_REQUEST])
+        parts_cache.set_many(kept, timeout=COMPONENT_CACHE_SECONDS)
 
     head, end = new_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
     zone = [vtimezone(timezone.get_default_timezone_name())] if parts else []

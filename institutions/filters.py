@@ -7,7 +7,6 @@ import hashlib
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.public_cache import choices_version
+from core.public_cache import choices_version, page_cache
 
 from .choices import InstitutionKind, InstitutionLevel, Sector
 from .models.units import AdministrativeUnit, units_for_choices
@@ -71,10 +70,10 @@ class AreaSelect(QuickSelect):
                 repr((get_language(), name, value, attrs, list(self.choices))).encode()
             ).hexdigest()
         )
-        html = cache.get(key)
+        html = page_cache().get(key)
         if html is None:
             html = str(super().render(name, value, attrs, renderer))
-            cache.set(key, html, timeout=60 * 60)
+            page_cache().set(key, html, timeout=60 * 60)
         return mark_safe(html)
 
 
@@ -103,12 +102,12 @@ class AreaField(forms.ChoiceField):
     def unit_choices():
         """Every unit, grouped; kept in the cache per language and day until a unit changes."""
         key = f"area-choices:{choices_version()}:{get_language()}:{timezone.localdate()}"
-        choices = cache.get(key)
+        choices = page_cache().get(key)
         if choices is None:
             units = AdministrativeUnit.objects.order_by("level", "name")
             groups = [(str(label), options) for label, options in units_for_choices(units)]
             choices = [("", str(_("All of Hà Tĩnh"))), *groups]
-            cache.set(key, choices, timeout=60 * 60)
+            page_cache().set(key, choices, timeout=60 * 60)
         return choices
 
     def to_python(self, value):

@@ -1,8 +1,7 @@
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from core.public_cache import content_version
+from core.public_cache import content_version, page_cache
 from events.models import EventIndexPage
 from institutions.models import InstitutionIndexPage
 
@@ -18,12 +17,12 @@ def navigation_links(request) -> dict[str, str]:
     """Looked up when first needed after a publication, then kept in the cache: every page shows them,
     and a publication (the only thing that can move them) moves the content version on."""
     key = f"navigation:{content_version()}:{request.get_host()}:{get_language()}"
-    links = cache.get(key)
+    links = page_cache().get(key)
     if links is None:
         pages = {
             "directory": InstitutionIndexPage.objects.live().first(),
             "calendar": EventIndexPage.objects.live().first(),
         }
         links = {name: page.get_url(request) for name, page in pages.items() if page is not None}
-        cache.set(key, links, timeout=NAVIGATION_CACHE_SECONDS)
+        page_cache().set(key, links, timeout=NAVIGATION_CACHE_SECONDS)
     return links

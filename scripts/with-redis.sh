@@ -14,7 +14,7 @@ fi
 workdir="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$workdir" \
-    --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log"
+    --maxmemory-policy volatile-lru --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log"
 stop() {
     kill "$(cat "$workdir/redis.pid" 2>/dev/null)" 2>/dev/null || true
     rm -rf "$workdir"

@@ -18,20 +18,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def cache_from_env() -> dict:
-    """Django's cache framework: Redis when CACHE_URL/REDIS_URL names it, local memory otherwise."""
+def cache_from_env(alias: str = "default") -> dict:
+    """Django's cache framework: Redis when CACHE_URL/REDIS_URL names it, local memory otherwise.
+
+    Three caches, so that what fills one never pushes out another (README, "Public cache"): `default`
+    holds the content versions and little else, `pages` the public responses and the pieces of pages
+    kept as written, `feed_parts` each event's VEVENTs. On Redis they share the server under their own
+    prefixes; the versions have no expiry, so Redis's `volatile-lru` eviction never takes them.
+    """
     url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return redis if alias == "default" else {**redis, "KEY_PREFIX": alias}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    # Room for the pages and each event's feed components of a province (Django's default is 300
-    # entries, fewer than one feed's events): beyond it the least recently used are dropped.
+    # Room for a province's pages and each event's VEVENTs (Django's default is 300 entries, fewer
+    # than one feed's events): beyond it a third of that cache's entries are dropped, no other's.
+    entries = {"default": 1_000, "pages": 20_000, "feed_parts": 50_000}[alias]
     return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        "LOCATION": f"portal-{alias}",
+        "OPTIONS": {"MAX_ENTRIES": entries},
     }
+
+
+def caches_from_env() -> dict:
+    return {alias: cache_from_env(alias) for alias in ("default", "pages", "feed_parts")}
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -165,7 +177,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_env()}
+CACHES = caches_from_env()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,12 +250,18 @@ EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", 
 # Feeds default to this window around today.
 EVENTS_FEED_DAYS_BACK = 30
 EVENTS_FEED_DAYS_AHEAD = 365
+# The longest window a feed answers (`from` to `to`, both included): two years. A longer one gets a 400
+# that says so, so that no request makes the server write a province's whole history at once.
+EVENTS_FEED_MAX_DAYS = int(os.environ.get("EVENTS_FEED_MAX_DAYS", "731"))
 # How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
 # publishing anything starts afresh at once (core/public_cache.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # The largest response kept in a process's local-memory cache (a shared Redis has its own memory limit).
 PUBLIC_CACHE_LOCAL_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_LOCAL_MAX_BYTES", str(512 * 1024)))
 FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "300"))
+# The most new VEVENT pieces one feed request keeps in the `feed_parts` cache (a tenth of its room in
+# local memory): one whole-calendar request cannot push out what the other feeds keep there.
+FEED_PARTS_STORED_PER_REQUEST = int(os.environ.get("FEED_PARTS_STORED_PER_REQUEST", "5000"))
 # Indicators (SPEC §4): sessions a class, club or interest group must hold in a year to count as regular,
 # and the base year of average growth (None: the first year with data).
 INDICATORS_REGULAR_SESSIONS = 10

@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import cache_from_env, with_sqlite_options
+from .base import caches_from_env, with_sqlite_options
 
 SECRET_KEY = "test-secret-key-used-only-by-the-test-suite"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -14,7 +14,7 @@ DATABASES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Local memory, or the Redis that CACHE_URL names (CI runs the suite once that way: make test-redis).
-CACHES = {"default": cache_from_env()}
+CACHES = caches_from_env()
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests

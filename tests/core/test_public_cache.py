@@ -201,3 +201,34 @@ def test_responses_over_the_limit_are_not_kept_in_local_memory(client, programme
     with CaptureQueriesContext(connection) as queries:
         client.get(API, {"kind": "sport"})
     assert len(queries) == 0
+
+
+def test_a_whole_calendar_cannot_push_the_pages_or_the_content_version_out(client, programme, settings):  # noqa: F811
+    """A feed stores a piece per event: with fewer places than events, it culls only its own kind of
+    entries, so the listing is still answered from the cache and the content version is unchanged."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from core.public_cache import content_version
+
+    for number in range(6):
+        publish(EventPageFactory(parent=programme["can_loc"], title=f"Lớp {number}"))
+    events = 8
+    if isinstance(caches["default"], LocMemCache):  # Redis has no count of entries to shrink
+        settings.CACHES = {
+            alias: {**config, "OPTIONS": {"MAX_ENTRIES": events // 2}}
+            for alias, config in settings.CACHES.items()
+        }
+    settings.FEED_PARTS_STORED_PER_REQUEST = 1
+    client.get(LISTING)
+    version = content_version()
+
+    whole = client.get(FEED, {"from": "2026-01-01", "to": "2027-12-31"})  # the longest window
+    assert whole.content.count(b"BEGIN:VEVENT") >= events
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LISTING).status_code == 200
+    assert len(queries) == 0
+    assert content_version() == version
+    if isinstance(caches["feed_parts"], LocMemCache):
+        assert len(caches["feed_parts"]._cache) == 1  # one request keeps at most its share of pieces

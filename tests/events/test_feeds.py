@@ -181,6 +181,7 @@ def test_etag_and_last_modified_give_304(client, weekly_class):
         {"free": "maybe"},
         {"from": "2026-12-31", "to": "2026-12-01"},
         {"topic": "khong-co"},
+        {"from": "2021-12-01", "to": "2028-12-31"},
     ],
 )
 def test_bad_parameters_get_400_with_a_message(client, db, params):
@@ -200,3 +201,13 @@ def test_text_with_commas_semicolons_backslashes_and_newlines_survives(client, f
     main = read(client.get(FEED)).walk("VEVENT")[0]
     assert str(main["SUMMARY"]) == title
     assert str(main["DESCRIPTION"]).startswith("Dòng một, có dấu phẩy;\n\nDòng hai \\ cuối")
+
+
+def test_a_window_longer_than_two_years_is_refused_with_its_limit(client, db, settings, frozen_now):
+    settings.EVENTS_FEED_MAX_DAYS = 731
+    assert client.get(FEED, {"from": "2026-01-01", "to": "2027-12-31"}).status_code == 200
+    assert client.get(FEED, {"from": "2026-01-01", "to": "2028-01-01"}).status_code == 200  # 731 days
+    too_long = client.get(FEED, {"from": "2026-01-01", "to": "2028-01-02"})
+    assert too_long.status_code == 400
+    assert "731" in too_long.content.decode()
+    assert client.get(FEED, {"from": "2025-06-01"}).status_code == 400  # to: a year from 25/11/2026

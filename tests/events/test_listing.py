@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from core.public_cache import filter_form_cache
+from core.public_cache import filter_form_cache, page_cache
 from events.models import Audience, Campaign, EventIndexPage, EventPage, Topic
 from institutions.models import AdministrativeUnit
 from tests.conftest import NOW
@@ -390,7 +390,7 @@ def test_an_editors_preview_of_the_listing_is_not_kept(client, programme, rf):
         request = rf.get(LISTING)
         request.is_preview = preview
         vary_on = [filter_form_cache(request)["filter_form_version"], "vi", LISTING]
-        return cache.get(make_template_fragment_key("session_filters", vary_on))
+        return page_cache().get(make_template_fragment_key("session_filters", vary_on))
 
     client.get(LISTING)
     public = kept_form(preview=False)
