@@ -9,7 +9,7 @@ DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-7f3kq9v2xw8m4p6t1r5y0u8i3o2a9s7d6f5g4h3j2k1l0z \
 	ALLOWED_HOSTS=hoctap.hatinh.gov.vn
 
-.PHONY: install run test test-postgres test-redis test-browser bench bench-postgres lint format check messages ci backup
+.PHONY: install readers run test test-postgres test-redis test-browser bench bench-postgres lint format check messages ci backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
@@ -29,14 +29,18 @@ run: install
 	$(BIN)/python manage.py ensure_dev_admin --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# libical for the feed tests that read the feeds as GNOME Calendar does (installs it when missing).
+readers:
+	bash scripts/calendar-readers.sh
+
+test: install readers
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install readers
 	bash scripts/with-postgres.sh $(BIN)/pytest
 
 # The suite with a shared Redis as the cache, as a deployment with several app servers runs.
-test-redis: install
+test-redis: install readers
 	bash scripts/with-redis.sh $(BIN)/pytest
 
 # Browser journeys, axe-core and the Nu HTML Checker in Debian's Chromium (installs them when missing).

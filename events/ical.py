@@ -268,7 +268,15 @@ def event_components(event: FeedEvent, sessions: list[Session], url: str, stamp:
 
     extras = [s for s in sessions if s is not anchor and s not in rule_sessions]
     if extras:
-        main.add("RDATE", [ical_moment(s.original_start, all_day) for s in extras])
+        # Extra dates of timed events in UTC (`RDATE:20261219T010000Z`): libical (GNOME Calendar,
+        # Evolution) reads an RDATE with a TZID as if it were UTC, 7 hours late; every reader gets UTC right.
+        main.add(
+            "RDATE",
+            [
+                ical_moment(s.original_start, True) if all_day else s.original_start.astimezone(dt.UTC)
+                for s in extras
+            ],
+        )
 
     first_local = timezone.localtime(first)
     exdates = [s.original_start for s in sessions if s.status == SessionStatus.CANCELLED]
