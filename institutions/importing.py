@@ -72,6 +72,30 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def as_data(self) -> dict:
+        """The report as JSON, for an import that runs in the background (`ImportRun.report`)."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [[error.line, str(error.message)] for error in self.errors],
+            "warnings": [[warning.line, str(warning.message)] for warning in self.warnings],
+            "dry_run": self.dry_run,
+            "actions": [[line, action, str(label)] for line, action, label in self.actions],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> ImportReport:
+        return cls(
+            created=data.get("created", 0),
+            updated=data.get("updated", 0),
+            unchanged=data.get("unchanged", 0),
+            errors=[RowError(line, message) for line, message in data.get("errors", [])],
+            warnings=[RowError(line, message) for line, message in data.get("warnings", [])],
+            dry_run=data.get("dry_run", False),
+            actions=[tuple(action) for action in data.get("actions", [])],
+        )
+
     def summary(self) -> str:
         return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
             "created": self.created,

@@ -6,7 +6,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import can_enter_visits, can_import, import_view, visit_grid_view
+from .admin_views import can_enter_visits, visit_grid_view
+from .import_views import can_import, import_run_view, import_view
 from .models import AdministrativeUnit, ServiceRecord, VisitCount
 from .record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
 
@@ -64,7 +65,10 @@ register_snippet(DirectoryDataGroup)
 
 @hooks.register("register_admin_urls")
 def register_import_url():
-    return [path("import/", import_view, name="institutions_import")]
+    return [
+        path("import/", import_view, name="institutions_import"),
+        path("import/<int:pk>/", import_run_view, name="institutions_import_run"),
+    ]
 
 
 class ImportMenuItem(MenuItem):

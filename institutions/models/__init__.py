@@ -1,5 +1,6 @@
 """The institutions' models, one module each by what they hold; import them from here."""
 
+from .imports import ImportRun
 from .pages import Closure, InstitutionIndexPage, InstitutionPage, InstitutionPageQuerySet, OpeningHours
 from .records import ServiceRecord, VisitCount, VisitCountQuerySet
 from .staff import StaffScope
@@ -9,6 +10,7 @@ __all__ = [
     "AdministrativeUnit",
     "AdministrativeUnitQuerySet",
     "Closure",
+    "ImportRun",
     "InstitutionIndexPage",
     "InstitutionPage",
     "InstitutionPageQuerySet",

@@ -1,0 +1,57 @@
+"""Background work of the institutions app, run by the worker (`manage.py db_worker`, django-tasks).
+
+A large import is checked and written here, not in the request, so no server timeout can cut it off
+(README, "Importing data"). Each task reads its `ImportRun`, runs the importer as the person who
+uploaded the file (so their scope applies), and stores the report for the person to read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+
+from .importing import ImportReport, RowError, importers
+from .models import ImportRun
+
+logger = logging.getLogger(__name__)
+
+
+def run_import(run: ImportRun, *, dry_run: bool) -> ImportReport:
+    importer = importers()[run.kind](user=run.user, **run.options)
+    try:
+        return importer.run(bytes(run.data), dry_run=dry_run)
+    except Exception:
+        logger.exception("Import %s (%s) failed", run.pk, run.kind)
+        report = ImportReport(dry_run=dry_run)
+        report.errors.append(
+            RowError(1, _("The import stopped with an unexpected error; nothing was imported."))
+        )
+        return report
+
+
+@task()
+def check_import(run_id: int) -> None:
+    """Check every row of the file, as the preview does; keep the file only if it can be imported."""
+    run = ImportRun.objects.select_related("user").get(pk=run_id)
+    with override("vi"):
+        report = run_import(run, dry_run=True)
+    run.report = report.as_data()
+    run.status = ImportRun.Status.CHECKED if report.ok else ImportRun.Status.REFUSED
+    if not report.ok:
+        run.data = b""
+    run.save(update_fields=["report", "status", "data", "updated_at"])
+
+
+@task()
+def apply_import(run_id: int) -> None:
+    """Write the file, all or nothing, and forget it: only the report stays."""
+    run = ImportRun.objects.select_related("user").get(pk=run_id)
+    with override("vi"):
+        report = run_import(run, dry_run=False)
+    run.report = report.as_data()
+    run.status = ImportRun.Status.DONE if report.ok else ImportRun.Status.FAILED
+    run.data = b""
+    run.save(update_fields=["report", "status", "data", "updated_at"])
