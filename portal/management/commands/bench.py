@@ -24,7 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
@@ -177,8 +177,9 @@ class Command(BaseCommand):
 
     def measure(self, name: str, url: str, fresh: bool, cold: bool = False) -> Figure:
         def forget():
-            if cold:
-                cache.clear()
+            if cold:  # every cache: pages, versions and each event's VEVENTs
+                for alias in caches:
+                    caches[alias].clear()
             elif fresh:
                 content_changed()  # as a publication does: every public page renders afresh
 
