@@ -28,7 +28,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_dev_admin --port $(PORT)
 	# The background worker (large imports; later mail) beside the web server, stopped with it.
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

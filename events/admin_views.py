@@ -31,7 +31,7 @@ from institutions.record_rules import MAX_ATTENDEES, CountField, RecordDayField
 from institutions.roles import has_institution_scope
 
 from .choices import SessionStatus
-from .models import Attendance, Session
+from .models import NOT_HELD_YET, Attendance, Session
 
 NUMBER = {"maximum": MAX_ATTENDEES, "required": False}
 
@@ -65,9 +65,15 @@ class AttendanceRowForm(forms.Form):
     disabled = CountField(label=gettext_lazy("People with disabilities"), **NUMBER)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
 
+    # False for a session that has not begun: its boxes must stay empty (set by `entry_rows`).
+    begun = True
+
     def clean(self):
         cleaned = super().clean()
         attendees = cleaned.get("attendees")
+        if not self.begun and any(cleaned.get(name) not in (None, "") for name in FIELDS):
+            self.add_error("attendees", NOT_HELD_YET)
+            return cleaned
         for name in ("children", "women", "disabled"):
             part = cleaned.get(name)
             if part is not None and attendees is None:
@@ -167,12 +173,14 @@ def entry_rows(sessions, data, conflicts: dict[int, dict] | None = None) -> list
     """A form per session. Unbound, it shows the stored figures; bound, its starting point is what the
     screen showed (or, from a screen that did not say, the stored figures)."""
     rows = []
+    now = timezone.now()
     for session in sessions:
         prefix = f"s{session.pk}"
         stored = values_of(getattr(session, "attendance", None))
         shown = shown_values(data.get(f"{prefix}-shown")) if data is not None else None
         initial = {**(shown or stored), "shown": shown_token(shown or stored)}
         form = AttendanceRowForm(data, prefix=prefix, initial=initial)
+        form.begun = session.has_begun(now)
         form.shown_values = shown or stored
         form.theirs = (conflicts or {}).get(session.pk)
         rows.append((session, form))
@@ -189,6 +197,8 @@ def save_attendance(rows, user) -> tuple[int, int]:
     """
     changed = []
     for session, form in rows:
+        if not form.begun:
+            continue  # its boxes are not shown; a record typed before it was moved ahead stays as it is
         values = {
             name: form.cleaned_data[name] if name != "note" else form.cleaned_data[name] or ""
             for name in FIELDS

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from anyascii import anyascii
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
+
+from core.text import ascii_slug
 
 from .choices import InstitutionKind, InstitutionLevel, Sector, VisitChannel, VisitPeriod, VisitPurpose
 from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, log_each, register
@@ -181,7 +182,7 @@ class InstitutionImporter(CsvImporter):
     @staticmethod
     def free_slug(directory: InstitutionIndexPage, title: str, code: str) -> str:
         """A readable, unused slug: the name without diacritics, then the code if it is taken."""
-        slug = slugify(anyascii(title))[:200] or slugify(code)
+        slug = ascii_slug(title)[:200] or slugify(code)
         siblings = directory.get_children()
         if siblings.filter(slug=slug).exists():
             slug = f"{slug}-{slugify(code)}"

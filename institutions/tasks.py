@@ -1,8 +1,9 @@
-"""Background work of the institutions app, run by the worker (`manage.py db_worker`, django-tasks).
+"""Background work of the institutions app, run by the worker (`manage.py db_worker --backend background`).
 
-A large import is checked and written here, not in the request, so no server timeout can cut it off
-(README, "Importing data"). Each task reads its `ImportRun`, runs the importer as the person who
-uploaded the file (so their scope applies), and stores the report for the person to read.
+The project's tasks go to the "background" backend (settings.TASKS). A large import is checked and written
+here, not in the request, so no server timeout can cut it off (README, "Importing data"). Each task reads
+its `ImportRun`, runs the importer as the person who uploaded the file (so their scope applies), and
+stores the report for the person to read.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def run_import(run: ImportRun, *, dry_run: bool) -> ImportReport:
         return report
 
 
-@task()
+@task(backend="background")
 def check_import(run_id: int) -> None:
     """Check every row of the file, as the preview does; keep the file only if it can be imported."""
     run = ImportRun.objects.select_related("user").get(pk=run_id)
@@ -45,7 +46,7 @@ def check_import(run_id: int) -> None:
     run.save(update_fields=["report", "status", "data", "updated_at"])
 
 
-@task()
+@task(backend="background")
 def apply_import(run_id: int) -> None:
     """Write the file, all or nothing, and forget it: only the report stays."""
     run = ImportRun.objects.select_related("user").get(pk=run_id)

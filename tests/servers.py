@@ -92,7 +92,7 @@ def site_served(folder: Path, setup: str, *, workers: int = 2, worker: bool = Fa
     if worker:
         processes.append(
             subprocess.Popen(
-                [*manage, "db_worker", "--interval", "0.2", "--no-startup-delay"],
+                [*manage, "db_worker", "--backend", "background", "--interval", "0.2", "--no-startup-delay"],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

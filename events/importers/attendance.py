@@ -19,7 +19,7 @@ from institutions.importing import (
 )
 from institutions.record_rules import MAX_ATTENDEES, CountField
 
-from ..models import Attendance, Session
+from ..models import NOT_HELD_YET, Attendance, Session
 
 
 class AttendanceRowForm(forms.Form):
@@ -111,6 +111,9 @@ class AttendanceImporter(CsvImporter):
             session = find_session(sessions, values["session_start"])
             if session is None:
                 errors.append(RowError(row.line, _("session_start: the event has no session then.")))
+                continue
+            if not session.has_begun():
+                errors.append(RowError(row.line, f"session_start: {NOT_HELD_YET}"))
                 continue
             if session.pk in seen:
                 errors.append(

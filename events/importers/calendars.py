@@ -12,15 +12,13 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
 from django import forms
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar
 
-from core.text import fold_text
+from core.text import ascii_slug, fold_text
 from institutions.importing import (
     Change,
     Importer,
@@ -391,7 +389,7 @@ class EventImporter(Importer):
     @staticmethod
     def free_slug(institution: InstitutionPage, title: str) -> str:
         siblings = institution.get_children()
-        base = slugify(anyascii(title))[:180] or "su-kien"
+        base = ascii_slug(title)[:180] or "su-kien"
         return unique_slug(base, lambda slug: siblings.filter(slug=slug).exists())
 
 
@@ -409,7 +407,7 @@ def topic_named(name: str) -> Topic:
     topic = Topic.objects.filter(name=name).first()
     if topic:
         return topic
-    base = slugify(anyascii(name))[:90] or "chu-de"
+    base = ascii_slug(name)[:90] or "chu-de"
     return Topic.objects.create(
         name=name, slug=unique_slug(base, lambda slug: Topic.objects.filter(slug=slug).exists())
     )

@@ -4,6 +4,7 @@ from .attendance import Attendance
 from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
 from .sessions import (
     LONG_SESSION,
+    NOT_HELD_YET,
     ListedEvent,
     ListedInstitution,
     ListedSession,
@@ -16,6 +17,7 @@ from .vocabulary import Audience, Campaign, CampaignQuerySet, Observance, Topic
 
 __all__ = [
     "LONG_SESSION",
+    "NOT_HELD_YET",
     "Attendance",
     "Audience",
     "Campaign",

@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from institutions.record_rules import MAX_ATTENDEES
 
-from .sessions import Session
+from .sessions import NOT_HELD_YET, Session
 
 
 class Attendance(models.Model):
@@ -54,6 +54,8 @@ class Attendance(models.Model):
         return f"{self.session}: {self.attendees}"
 
     def clean(self):
+        if self.session_id and not self.session.has_begun():
+            raise ValidationError(NOT_HELD_YET)
         for name in ("children", "women", "disabled"):
             part = getattr(self, name)
             if part is not None and self.attendees is not None and part > self.attendees:

@@ -20,7 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.public_cache import cache_publicly
-from core.text import choice_label, fold_text, plain_text, refresh_search_text
+from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
 
 from ..choices import EventKind, Venue
@@ -79,7 +79,7 @@ class EventPageQuerySet(PageQuerySet):
 EventPageManager = PageManager.from_queryset(EventPageQuerySet)
 
 
-class EventPage(Page):
+class EventPage(AsciiSlugMixin, Page):
     """A class, club, reading event, exhibition… of one institution, with its schedule."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices, default=EventKind.CLASS)

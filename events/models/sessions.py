@@ -141,6 +141,9 @@ def local_midnight(day: dt.date, days_after: int = 0) -> dt.datetime:
     )
 
 
+NOT_HELD_YET = _("This session has not taken place yet: its attendance can be recorded once it has begun.")
+
+
 class Session(models.Model):
     """One occurrence of an event, stored so that listings, feeds and attendance read rows."""
 
@@ -197,6 +200,10 @@ class Session(models.Model):
     def save(self, *args, **kwargs):
         self.spans_days = is_long(self.start, self.end)
         super().save(*args, **kwargs)
+
+    def has_begun(self, now: dt.datetime | None = None) -> bool:
+        """Whether the session has started: only then can anyone have attended it."""
+        return self.start <= (now or timezone.now())
 
     @property
     def is_cancelled(self) -> bool:

@@ -20,7 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.public_cache import cache_publicly, filter_form_cache
-from core.text import choice_label, fold_text, refresh_search_text
+from core.text import AsciiSlugMixin, choice_label, fold_text, refresh_search_text
 
 from ..choices import InstitutionKind, InstitutionLevel, Sector, Weekday
 from ..filters import InstitutionFilter
@@ -99,7 +99,7 @@ class InstitutionPageQuerySet(PageQuerySet):
 InstitutionPageManager = PageManager.from_queryset(InstitutionPageQuerySet)
 
 
-class InstitutionPage(Page):
+class InstitutionPage(AsciiSlugMixin, Page):
     """A library, museum, cultural centre or learning centre, owned by its own editors."""
 
     code = models.CharField(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from anyascii import anyascii
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from core.text import ascii_slug
 from events.models import Audience, Campaign, EventPage, Topic
 from institutions.models import InstitutionPage
 
@@ -302,7 +301,7 @@ def load_demo_events() -> tuple[int, int]:
             start, end = item.start, item.start + dt.timedelta(hours=item.hours)
         event = EventPage(
             title=item.title,
-            slug=slugify(anyascii(item.title))[:200],
+            slug=ascii_slug(item.title)[:200],
             kind=item.kind,
             start=start,
             end=end,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from anyascii import anyascii
 from django.db import transaction
 from django.utils.text import slugify
 
+from core.text import ascii_slug
 from institutions.models import (
     AdministrativeUnit,
     Closure,
@@ -122,7 +122,7 @@ def load_demo_institutions() -> tuple[int, int]:
         latitude, longitude = coordinates(item, index)
         page = InstitutionPage(
             title=item.name,
-            slug=slugify(anyascii(item.name)),
+            slug=ascii_slug(item.name),
             code=item.code,
             kind=item.kind,
             level=item.level,

@@ -205,6 +205,9 @@ FORMAT_MODULE_PATH = ["portal.formats"]
 
 # Wagtail's own catalogue does not offer Vietnamese for the admin unless permitted explicitly.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Page addresses in plain ASCII (/lop-doc-sach/, not /lớp-đọc-sách/): they survive being pasted into Zalo,
+# SMS and printed posters. A page that has a slug keeps it (core.text.AsciiSlugMixin).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
@@ -238,9 +241,14 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 
 # goes and keeps the result (README, "Importing data"); a smaller one within the request.
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(64 * 1024)))
 
-# Background work: Django's task framework (django-tasks) with a queue in the database, run by
-# `manage.py db_worker` (started by `make run` beside the web server).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: Django's task framework (django-tasks). The project's own tasks (large imports; later
+# mail) go to the "background" queue in the database, run by `manage.py db_worker --backend background`
+# (started by `make run` beside the web server). Wagtail's small tasks of every save (its reference and
+# search indexes) stay in the request, as Wagtail runs them by default: a page is found at once.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

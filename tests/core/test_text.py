@@ -21,3 +21,30 @@ def test_a_choice_label_is_the_translated_label_and_an_unknown_value_is_shown_as
 def test_rich_text_becomes_paragraphs_of_plain_text():
     html = "<p>Lớp <b>tin học</b> &amp; kỹ năng</p><p>Dòng một<br/>dòng hai</p>"
     assert plain_text(html) == "Lớp tin học & kỹ năng\n\nDòng một\ndòng hai"
+
+
+def test_slugs_are_plain_ascii_with_d_for_the_vietnamese_d():
+    from core.text import ascii_slug
+
+    assert ascii_slug("Lớp đọc sách cho thiếu nhi") == "lop-doc-sach-cho-thieu-nhi"
+    assert ascii_slug("Đường Trần Phú") == "duong-tran-phu"
+
+
+def test_a_page_saved_without_a_slug_gets_an_ascii_one_and_a_page_with_one_keeps_it(db):
+    import datetime as dt
+
+    from events.models import EventPage
+    from tests.events.factories import HANOI
+    from tests.institutions.factories import InstitutionPageFactory
+
+    institution = InstitutionPageFactory(title="Thư viện xã Đồng Lộc", slug="thư-viện-đồng-lộc")
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=HANOI)
+    event = institution.add_child(
+        instance=EventPage(title="Lớp đọc sách", slug="", start=start, end=start + dt.timedelta(hours=2))
+    )
+    second = institution.add_child(
+        instance=EventPage(title="Lớp đọc sách", slug="", start=start, end=start + dt.timedelta(hours=2))
+    )
+    assert (event.slug, second.slug) == ("lop-doc-sach", "lop-doc-sach-2")
+    institution.refresh_from_db()
+    assert institution.slug == "thư-viện-đồng-lộc"  # an existing address does not change

@@ -1,13 +1,23 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from events.models import Attendance, Session
+from events.models import NOT_HELD_YET, Attendance, Session
+
+from .factories import HANOI
 
 pytestmark = pytest.mark.django_db
 URL = reverse("events_attendance_entry")
+
+
+@pytest.fixture(autouse=True)
+def after_the_sessions(weekly_class):
+    """The class of December 2026 (made on 25/11/2026) has been held: attendance is typed afterwards."""
+    with time_machine.travel(dt.datetime(2027, 1, 5, 9, 0, tzinfo=HANOI), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -200,4 +210,30 @@ def test_both_typing_the_same_figure_is_no_conflict(colleagues, weekly_class):
     b_data[f"s{first.pk}-attendees"] = "25"
     a.post(address, a_data)
     assert b.post(address, b_data).status_code == 302
+    assert Attendance.objects.get(session=first).attendees == 25
+
+
+def test_a_session_not_held_yet_has_no_boxes_and_refuses_a_figure(admin_client, weekly_class, period):
+    first, second = sessions(weekly_class)
+    query = "&".join(f"{k}={v}" for k, v in period.items())
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=HANOI), tick=False):  # between the two
+        page = admin_client.get(URL, period).content.decode()
+        assert f'name="s{first.pk}-attendees"' in page
+        assert f'name="s{second.pk}-attendees"' not in page  # 03/12 has not taken place
+        response = admin_client.post(
+            f"{URL}?{query}", {f"s{first.pk}-attendees": "25", f"s{second.pk}-attendees": "30"}
+        )
+    assert response.status_code == 200
+    assert str(NOT_HELD_YET) in response.content.decode()
+    assert not Attendance.objects.exists()  # all or nothing
+
+
+def test_a_figure_typed_before_a_session_was_moved_ahead_is_left_as_it_is(admin_client, weekly_class, period):
+    first, second = sessions(weekly_class)
+    Attendance.objects.create(session=second, attendees=9)
+    query = "&".join(f"{k}={v}" for k, v in period.items())
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=HANOI), tick=False):
+        response = admin_client.post(f"{URL}?{query}", {f"s{first.pk}-attendees": "25"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=second).attendees == 9
     assert Attendance.objects.get(session=first).attendees == 25

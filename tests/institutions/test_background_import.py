@@ -24,7 +24,7 @@ def every_file_is_large(settings, monkeypatch):
 
 def work_off_the_queue() -> None:
     """The worker's command, until the queue is empty."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 def test_a_large_file_is_checked_by_the_worker_then_confirmed_and_imported(

@@ -139,3 +139,32 @@ def test_a_huge_cell_is_explained_in_vietnamese(library):
     assert not report.ok
     message = report.errors[0].message
     assert "131.072" in message and "field limit" not in message
+
+
+def test_attendance_for_a_session_not_held_yet_is_refused_by_import_and_snippet_form(
+    admin_client, library, frozen_now
+):
+    """25/11/2026: the session of 02/12 has not taken place; no path records a headcount for it."""
+    from events.models import NOT_HELD_YET
+
+    publish(
+        EventPageFactory(
+            parent=library,
+            uid="sap-toi@tv-cl",
+            start=dt.datetime(2026, 12, 2, 8, 0, tzinfo=HANOI),
+            end=dt.datetime(2026, 12, 2, 10, 0, tzinfo=HANOI),
+        )
+    )
+    header = "institution_code,event_uid,session_start,attendees"
+    report = AttendanceImporter().run(f"{header}\nTV-CL,sap-toi@tv-cl,2026-12-02 08:00,20\n".encode())
+    assert [(error.line, str(NOT_HELD_YET) in error.message) for error in report.errors] == [(2, True)]
+    assert not Attendance.objects.exists()
+
+    session = Session.objects.get(event__uid="sap-toi@tv-cl")
+    record = Attendance.objects.create(session=session, attendees=5)  # stored before the rule
+    url = reverse("wagtailsnippets_events_attendance:edit", args=[record.pk])
+    response = admin_client.post(url, {"attendees": "20", "children": "", "women": "", "disabled": ""})
+    assert response.status_code == 200  # the form again, with the reason
+    assert str(NOT_HELD_YET) in response.content.decode()
+    record.refresh_from_db()
+    assert record.attendees == 5
