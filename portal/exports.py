@@ -15,6 +15,10 @@ from .indicators import IndicatorValue
 __all__ = ["safe_cell", "to_csv", "to_xlsx"]
 
 
+# Year, numerator and denominator: whole numbers (1-based columns of the sheet).
+WHOLE_COLUMNS = {3, 6, 7}
+
+
 def header() -> list[str]:
     return [
         _("Indicator"),
@@ -28,7 +32,8 @@ def header() -> list[str]:
         _("Average yearly growth (%)"),
         _("Target"),
         _("Target 2025"),
-        _("Target 2030"),
+        _("Target 2030 (from)"),
+        _("Target 2030 (to)"),
         _("On track"),
     ]
 
@@ -47,7 +52,8 @@ def row_cells(row: IndicatorValue, area_name: str) -> list:
         row.average_growth,
         row.target,
         row.target_2025,
-        row.target_2030,
+        row.target_2030_from,
+        row.target_2030_to,
         on_track,
     ]
 
@@ -68,6 +74,11 @@ def to_xlsx(rows: list[IndicatorValue], area_name: str) -> bytes:
     sheet.append(header())
     for row in rows:
         sheet.append([safe_cell(cell) for cell in row_cells(row, area_name)])
+    # Every value and target a number cell, shown with one decimal (Excel writes 66,7 in Vietnamese).
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = "#,##0" if cell.column in WHOLE_COLUMNS else "#,##0.0"
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     sheet.column_dimensions["A"].width = 60

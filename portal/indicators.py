@@ -94,7 +94,9 @@ class IndicatorValue:
     base_year: int | None = None
     target: Decimal | None = None
     target_2025: Decimal | None = None
-    target_2030: str = ""
+    target_2030: str = ""  # as shown: "80" or a range "80–100"
+    target_2030_from: Decimal | None = None
+    target_2030_to: Decimal | None = None
 
     @property
     def label(self) -> str:
@@ -306,6 +308,8 @@ def compute(year: int, area: AdministrativeUnit | None = None) -> list[Indicator
             target=target.for_year(year) if target else None,
             target_2025=target.target_2025 if target else None,
             target_2030=target.display_2030() if target else "",
+            target_2030_from=target.target_2030_min if target else None,
+            target_2030_to=target.target_2030_max if target else None,
         )
         if kind == "percent":
             row.value, row.numerator, row.denominator = percent_value(indicator, group, year, area)

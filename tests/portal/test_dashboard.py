@@ -46,6 +46,11 @@ def test_xlsx_export_holds_the_numbers(admin_client, libraries):
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 13  # header and 12 indicators
     assert values[1][4] == 50.0
+    header = values[0]
+    targets = [header.index(name) for name in ("Mục tiêu 2025", "Mục tiêu 2030 (từ)")]
+    for row in values[1:]:
+        assert all(isinstance(row[column], int | float) for column in targets), row  # numbers, never text
+    assert sheet.cell(row=2, column=5).number_format == "#,##0.0"
 
 
 def test_csv_export_has_a_bom(admin_client, libraries):
