@@ -121,3 +121,9 @@ def test_production_starts_when_configured():
     result = run_settings({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hoctap.hatinh.gov.vn"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_home_heading_is_in_the_language_of_the_page(client, db):
+    assert "<h1>Học tập suốt đời Hà Tĩnh</h1>" in client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert "<h1>Hà Tĩnh lifelong learning</h1>" in english
