@@ -155,8 +155,20 @@ def dashboard_view(request):
             "rows": [(row, charts[(row.indicator, row.group)]) for row in rows],
             "query": request.GET.urlencode(),
             "data_errors": errors,
+            "today": timezone.localdate(),
+            "year_is_complete": year < timezone.localdate().year,
+            "this_year_query": this_year_query(request),
         },
     )
+
+
+def this_year_query(request) -> str:
+    """The same selection for the year under way (the dashboard opens on the last complete year)."""
+    params = request.GET.copy()
+    params["year"] = timezone.localdate().year
+    for name in ("export", "print"):
+        params.pop(name, None)
+    return params.urlencode()
 
 
 def drilldown_view(request):

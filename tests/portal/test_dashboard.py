@@ -131,3 +131,17 @@ def test_the_officers_menu_is_not_the_one_kept_for_provincial_staff(client, admi
     page = client.get(URL).content.decode()
     assert 'value="443" selected' in page
     assert 'value="18073"' not in page  # Thành Sen is not in Can Lộc
+
+
+def test_the_page_says_whether_its_year_is_complete_and_marks_missed_targets(admin_client, libraries):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    last = admin_client.get(URL, {"year": this_year - 1}).content.decode()
+    assert f"Số liệu cả năm {this_year - 1}." in last
+    assert f"year={this_year}" in last  # the year under way is one link away
+    current = admin_client.get(URL, {"year": this_year}).content.decode()
+    assert f"Năm {this_year} chưa kết thúc" in current
+    rows = admin_client.get(URL, {"year": 2025}).context["rows"]
+    missed = sum(1 for row, _chart in rows if row.on_track is False)
+    assert missed and admin_client.get(URL, {"year": 2025}).content.decode().count("dưới mục tiêu") == missed
