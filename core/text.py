@@ -6,6 +6,7 @@ import html as html_lib
 
 from anyascii import anyascii
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines, slugify
 
@@ -60,3 +61,11 @@ def plain_text(html: str) -> str:
     """Rich text as plain text: paragraphs become blank lines, tags go, entities are decoded."""
     text = html.replace("</p>", "\n\n").replace("<br/>", "\n").replace("<br>", "\n")
     return normalize_newlines(html_lib.unescape(strip_tags(text))).strip()
+
+
+def number(value) -> str:
+    """A figure in the active language with thousands grouped: 1.234,5 in Vietnamese, 1,234.5 in English.
+    Its digits are kept as computed (no rounding). The template filter `number` is this."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, force_grouping=True)

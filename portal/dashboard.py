@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
+from core.text import number
 from institutions.filters import AreaField
 from institutions.models import AdministrativeUnit, units_for_choices
 from institutions.roles import area_allowed, statistics_areas
@@ -78,9 +79,7 @@ def bar_chart(points: list[tuple[int, Decimal | int | None]], percent: bool, tit
     bars = []
     for index, (year, value) in enumerate(points):
         x = 10 + index * 40
-        label = (
-            _("no data") if value is None else (f"{value}%" if percent else f"{value:,}".replace(",", "."))
-        )
+        label = _("no data") if value is None else number(value) + ("%" if percent else "")
         size = 0 if value is None else int(Decimal(value) / Decimal(top) * 80)
         bars.append(
             format_html(

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.text import number
 from events.choices import SessionStatus
 from events.models import Campaign, EventIndexPage, Session
 from institutions.models import InstitutionIndexPage, InstitutionPage
@@ -97,6 +98,8 @@ class Target(models.Model):
         return self.target_2025 if year <= 2025 else self.target_2030_min
 
     def display_2030(self) -> str:
+        """ "80" or "80–100", in the language's number format ("2,5" in Vietnamese)."""
+        low = number(self.target_2030_min.normalize())
         if self.target_2030_max is not None:
-            return f"{self.target_2030_min.normalize():f}–{self.target_2030_max.normalize():f}"
-        return f"{self.target_2030_min.normalize():f}"
+            return f"{low}–{number(self.target_2030_max.normalize())}"
+        return low

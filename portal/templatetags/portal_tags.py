@@ -1,7 +1,10 @@
 from django import template
 from django.urls import translate_url
 
+from core.text import number
+
 register = template.Library()
+register.filter("number", number)
 
 
 @register.simple_tag(takes_context=True)

@@ -145,3 +145,23 @@ def test_the_page_says_whether_its_year_is_complete_and_marks_missed_targets(adm
     rows = admin_client.get(URL, {"year": 2025}).context["rows"]
     missed = sum(1 for row, _chart in rows if row.on_track is False)
     assert missed and admin_client.get(URL, {"year": 2025}).content.decode().count("dưới mục tiêu") == missed
+
+
+def test_one_vietnamese_number_format_in_the_table_and_the_charts(admin_client, libraries):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from core.text import number
+    from portal.dashboard import bar_chart
+
+    with translation.override("vi"):
+        assert number(Decimal("66.7")) == "66,7"
+        assert number(1234567) == "1.234.567"
+        chart = bar_chart([(2024, Decimal("66.7")), (2025, None)], percent=True, title="x")
+        assert "66,7%" in chart and "66.7" not in chart
+        assert "12.345" in bar_chart([(2025, 12345)], percent=False, title="x")
+    content = admin_client.get(URL, {"year": 2025}).content.decode()
+    assert "50,0%" in content and "50.0%" not in content  # table and chart alike
+    with translation.override("en"):
+        assert number(Decimal("66.7")) == "66.7"
