@@ -23,9 +23,10 @@ from core.public_cache import cache_publicly
 from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
 
-from ..choices import EventKind, Venue
+from ..choices import EventKind, SessionStatus, Venue
 from ..listing import listing_context
 from ..recurrence import EventPageForm
+from ..schedule_text import days_until, schedule_sentence
 from .vocabulary import Audience, Campaign, Topic
 
 
@@ -213,10 +214,17 @@ class EventPage(AsciiSlugMixin, Page):
         institution = self.institution
         sessions = list(self.sessions.filter(in_schedule=True).upcoming()[:100])
         location = self.location_text(institution)
+        schedule = self.sessions.filter(in_schedule=True).order_by("original_start")
+        next_session = next((s for s in sessions if s.status != SessionStatus.CANCELLED), None)
         context.update(
             institution=institution,
             sessions=sessions,
             location=location,
+            schedule_summary=schedule_sentence(
+                self, list(schedule.only("original_start", "is_extra", "status"))
+            ),
+            next_session=next_session,
+            next_in=days_until(timezone.localtime(next_session.start).date()) if next_session else "",
             json_ld=self.json_ld(request, institution, sessions, location),
         )
         return context
