@@ -20,39 +20,33 @@ from .models import ImportRun
 logger = logging.getLogger(__name__)
 
 
-def run_import(run: ImportRun, *, dry_run: bool) -> ImportReport:
-    importer = importers()[run.kind](user=run.user, **run.options)
-    try:
-        return importer.run(bytes(run.data), dry_run=dry_run)
-    except Exception:
-        logger.exception("Import %s (%s) failed", run.pk, run.kind)
-        report = ImportReport(dry_run=dry_run)
-        report.errors.append(
-            RowError(1, _("The import stopped with an unexpected error; nothing was imported."))
-        )
-        return report
-
-
-@task(backend="background")
-def check_import(run_id: int) -> None:
-    """Check every row of the file, as the preview does; keep the file only if it can be imported."""
+def run_import(run_id: int, *, dry_run: bool, done: str, refused: str) -> None:
+    """Run the importer on the run's file as its uploader, keep the report and the outcome; the file
+    stays only while it waits for the person's confirmation."""
     run = ImportRun.objects.select_related("user").get(pk=run_id)
+    importer = importers()[run.kind](user=run.user, **run.options)
     with override("vi"):
-        report = run_import(run, dry_run=True)
+        try:
+            report = importer.run(bytes(run.data), dry_run=dry_run)
+        except Exception:
+            logger.exception("Import %s (%s) failed", run.pk, run.kind)
+            report = ImportReport(dry_run=dry_run)
+            message = _("The import stopped with an unexpected error; nothing was imported.")
+            report.errors.append(RowError(1, message))
     run.report = report.as_data()
-    run.status = ImportRun.Status.CHECKED if report.ok else ImportRun.Status.REFUSED
-    if not report.ok:
+    run.status = done if report.ok else refused
+    if not (report.ok and dry_run):
         run.data = b""
     run.save(update_fields=["report", "status", "data", "updated_at"])
 
 
 @task(backend="background")
+def check_import(run_id: int) -> None:
+    """Check every row of the file, as the preview does; keep the file only if it can be imported."""
+    run_import(run_id, dry_run=True, done=ImportRun.Status.CHECKED, refused=ImportRun.Status.REFUSED)
+
+
+@task(backend="background")
 def apply_import(run_id: int) -> None:
     """Write the file, all or nothing, and forget it: only the report stays."""
-    run = ImportRun.objects.select_related("user").get(pk=run_id)
-    with override("vi"):
-        report = run_import(run, dry_run=False)
-    run.report = report.as_data()
-    run.status = ImportRun.Status.DONE if report.ok else ImportRun.Status.FAILED
-    run.data = b""
-    run.save(update_fields=["report", "status", "data", "updated_at"])
+    run_import(run_id, dry_run=False, done=ImportRun.Status.DONE, refused=ImportRun.Status.FAILED)

@@ -45,6 +45,19 @@ def database_url(tmp_path) -> tuple[str, callable]:
     return f"{server}/{name}", drop
 
 
+def wait_until_serving(server: subprocess.Popen, port: int, log_path: Path, seconds: float = 60) -> None:
+    """Return once the server answers on the port; fail with its log if it stops or never answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{log_path.read_text()}") from None
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def site_served(folder: Path, setup: str, *, workers: int = 2, worker: bool = False, **environment):
     """Migrate a fresh database, run `setup` in `manage.py shell` (its last line printed is JSON), and
@@ -100,15 +113,7 @@ def site_served(folder: Path, setup: str, *, workers: int = 2, worker: bool = Fa
             )
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if processes[0].poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()) from None
-                time.sleep(0.2)
+        wait_until_serving(processes[0], port, log_path)
         yield {**data, "port": port, "env": env, "log": log_path}
     finally:
         for process in processes:
