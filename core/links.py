@@ -19,6 +19,7 @@ class PageLink:
     _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
     get_url_parts = Page.get_url_parts
     get_url = Page.get_url
+    get_full_url = Page.get_full_url
 
     def __init__(self, url_path: str):
         self.url_path = url_path

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.db.models import Case, Q, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,54 +17,22 @@ from django.views.decorators.http import require_GET
 from core.public_cache import cache_publicly
 from institutions.models import InstitutionPage
 
-from .choices import SessionStatus
+from .feed_entries import SessionRow, Window, default_window, serves_stored, stored_feed
 from .filters import SessionFilter
-from .ical import build_calendar, calendar_bytes, feed_events
-from .models import EventPage, Session, SessionQuerySet
+from .ical import build_calendar, calendar_bytes, calendar_of, feed_events
+from .models import EventPage, Session
 
-
-@dataclasses.dataclass(eq=False, slots=True)
-class SessionRow:
-    """What a feed reads of a session: a plain row, several times cheaper to load than a model.
-
-    `start` and `end` are read for moved sessions only (None otherwise): the others are where the
-    rule puts them, at `original_start`, and a feed reads thousands of rows whose times are most of
-    what it costs to load them.
-    """
-
-    pk: int
-    event_id: int
-    institution_id: int
-    original_start: dt.datetime
-    start: dt.datetime | None
-    end: dt.datetime | None
-    all_day: bool
-    is_extra: bool
-    status: str
-    note: str
-
-    @classmethod
-    def read(cls, sessions: SessionQuerySet) -> list[SessionRow]:
-        moved = Q(status=SessionStatus.MOVED)
-        rows = sessions.annotate(
-            moved_start=Case(When(moved, then="start")), moved_end=Case(When(moved, then="end"))
-        ).values_list(
-            "pk", "event_id", "institution_id", "original_start", "moved_start", "moved_end", "all_day",
-            "is_extra", "status", "note",
-        )  # fmt: skip
-        return [cls(*row) for row in rows]
+FEED_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def feed_window(filterset: SessionFilter) -> tuple[dt.date, dt.date]:
     """The feed's days: `from`/`to` when given, else 30 days back to 12 months ahead."""
-    today = timezone.localdate()
+    default = default_window()
     cleaned = filterset.form.cleaned_data
-    first = cleaned.get("from") or today - dt.timedelta(days=settings.EVENTS_FEED_DAYS_BACK)
-    last = cleaned.get("to") or today + dt.timedelta(days=settings.EVENTS_FEED_DAYS_AHEAD)
-    return first, last
+    return cleaned.get("from") or default.first, cleaned.get("to") or default.last
 
 
-def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
+def ical_response(request, name: str, sessions_queryset, institution_id: int | None = None) -> HttpResponse:
     """A filtered feed: the events with a matching session in the window, limited to the window."""
     filterset = SessionFilter(request.GET, queryset=sessions_queryset)
     if not filterset.is_valid():
@@ -83,29 +49,51 @@ def ical_response(request, name: str, sessions_queryset) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
 
+    window = Window(first, last)
     matching = filterset.qs.between(first, last)
-    event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())
-    # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
-    sessions = SessionRow.read(
-        Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(first, last)
-    )
-    events = feed_events(event_ids, sessions)
-
-    stamp = max((event.last_published_at for event in events if event.last_published_at), default=None)
-    stamp = stamp or dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    body = calendar_bytes(
-        name, events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), stamp
-    )
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    conditional = get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
-    if conditional is not None:
-        return conditional
+    if serves_stored(request):
+        body, etag, stamp = stored_body(request, name, window, filterset, matching, institution_id)
+        if body is None:
+            return get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
+    else:
+        body, stamp = written_body(request, name, window, matching)
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        conditional = get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
+        if conditional is not None:
+            return conditional
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stamp.timestamp())
     response["Content-Disposition"] = 'inline; filename="lich.ics"'
     patch_cache_control(response, public=True, max_age=300)
     return cache_publicly(response, settings.FEED_CACHE_SECONDS)
+
+
+def stored_body(request, name, window: Window, filterset: SessionFilter, matching, institution_id):
+    """The feed joined from the stored VEVENTs (`events.feed_entries`): (body or None when the client
+    has it already, ETag, Last-Modified)."""
+    narrowed = any(any(request.GET.getlist(name)) for name in filterset.filters if name not in ("from", "to"))
+    event_filter = matching.order_by().values("event_id") if narrowed else None
+    feed = stored_feed(request, window, event_filter, institution_id)
+    stamp = feed.last_modified or FEED_EPOCH
+    if get_conditional_response(request, etag=feed.etag, last_modified=stamp.timestamp()) is not None:
+        return None, feed.etag, stamp
+    listed = (lambda sessions: True) if narrowed else window.lists_any
+    return calendar_of(name, feed.blocks(request, listed)), feed.etag, stamp
+
+
+def written_body(request, name, window: Window, matching) -> tuple[bytes, dt.datetime]:
+    """The feed written on the request from the sessions in its window, for a request on another address
+    than the site's: (body, the latest publication of its events)."""
+    event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())
+    # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
+    sessions = SessionRow.read(
+        Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(window.first, window.last)
+    )
+    events = feed_events(event_ids, sessions)
+    url_for = lambda event: request.build_absolute_uri(event.get_url(request))  # noqa: E731
+    stamp = max((event.last_published_at for event in events if event.last_published_at), default=FEED_EPOCH)
+    return calendar_bytes(name, events, sessions, url_for, FEED_EPOCH), stamp
 
 
 @require_GET
@@ -117,7 +105,10 @@ def events_feed(request):
 def institution_feed(request, code: str):
     institution = get_object_or_404(InstitutionPage.objects.live(), code=code)
     return ical_response(
-        request, institution.title, Session.objects.for_listing().filter(institution=institution)
+        request,
+        institution.title,
+        Session.objects.for_listing().filter(institution=institution),
+        institution_id=institution.pk,
     )
 
 

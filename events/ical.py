@@ -186,7 +186,26 @@ def calendar_bytes(
     url_for,
     stamp: dt.datetime,
 ) -> bytes:
-    """`build_calendar(...).to_ical()`, with each event's components kept in the cache.
+    """`build_calendar(...).to_ical()`, with each event's components kept in the cache."""
+    return calendar_of(name, [block for _pk, block in event_blocks(events, sessions, url_for, stamp)])
+
+
+def calendar_of(name: str, blocks: list[bytes]) -> bytes:
+    """A calendar of VEVENT blocks as `to_ical()` writes them, with the zone they use."""
+    head, end = new_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
+    zone = [vtimezone(timezone.get_default_timezone_name())] if blocks else []
+    return b"".join([head, *zone, *blocks, b"END:VCALENDAR", end])
+
+
+def event_block(event: FeedEvent, sessions: list, url: str, stamp: dt.datetime) -> bytes:
+    """An event's VEVENTs, limited to `sessions` (in the rule's order), as `to_ical()` writes them."""
+    return b"".join(component.to_ical() for component in event_components(event, sessions, url, stamp))
+
+
+def event_blocks(
+    events: Iterable[FeedEvent], sessions: Iterable[Session], url_for, stamp: dt.datetime
+) -> list[tuple[int, bytes]]:
+    """Each event that has any of `sessions`, with its VEVENTs, kept in the `feed_parts` cache.
 
     An event's VEVENTs depend only on the event (with its topics, dates and institution), its sessions
     in the window, its address and the language; their key is made of exactly those, so a publication
@@ -199,21 +218,17 @@ def calendar_bytes(
     parts_cache = caches[FEED_PARTS]
     found = parts_cache.get_many([key for key, *_rest in keyed])
     missing = {}
-    parts = []
+    blocks = []
     for key, event, event_sessions, url in keyed:
         if key not in found:
-            components = event_components(event, event_sessions, url, stamp)
-            found[key] = missing[key] = b"".join(component.to_ical() for component in components)
-        parts.append(found[key])
+            found[key] = missing[key] = event_block(event, event_sessions, url, stamp)
+        blocks.append((event.pk, found[key]))
     if missing:
         # One request keeps at most this many new pieces: a whole calendar cannot fill the cache alone
         # and push out what other feeds keep there.
         kept = dict(list(missing.items())[: settings.FEED_PARTS_STORED_PER_REQUEST])
         parts_cache.set_many(kept, timeout=COMPONENT_CACHE_SECONDS)
-
-    head, end = new_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
-    zone = [vtimezone(timezone.get_default_timezone_name())] if parts else []
-    return b"".join([head, *zone, *parts, b"END:VCALENDAR", end])
+    return blocks
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.public_cache import content_changed
 
 from .choices import SessionStatus
+from .feed_entries import write_entries
 from .models import EventDate, EventPage, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
 
@@ -117,11 +118,15 @@ def occurrences(event: EventPage, until: dt.datetime | None = None) -> list[Occu
 
 
 @transaction.atomic
-def materialise_sessions(event: EventPage, until: dt.datetime | None = None) -> tuple[int, int, int]:
+def materialise_sessions(
+    event: EventPage, until: dt.datetime | None = None, *, rewrite_feed: bool = True
+) -> tuple[int, int, int]:
     """Make the stored sessions of `event` match its schedule. Returns (created, updated, removed).
 
     A session the schedule no longer has is deleted, unless something was recorded against it:
-    then it stays, marked as no longer scheduled, so no count is lost.
+    then it stays, marked as no longer scheduled, so no count is lost. The event's stored VEVENTs
+    are written again in the same transaction: always (a publication may change any of what they
+    say), or with `rewrite_feed=False` only when a session changed (the nightly extension).
     """
     event = EventPage.objects.get(pk=event.pk)
     institution_id = event.get_parent().pk
@@ -164,6 +169,8 @@ def materialise_sessions(event: EventPage, until: dt.datetime | None = None) -> 
     Session.objects.filter(pk__in=removed).delete()
     if created or updated or dropped:
         transaction.on_commit(content_changed)  # bulk writes send no signals
+    if rewrite_feed or created or updated or dropped:
+        write_entries([event.pk])
     return len(created), len(updated), len(removed)
 
 
@@ -178,4 +185,5 @@ def remove_sessions(event: EventPage) -> int:
     count, _ = Session.objects.filter(pk__in=[s.pk for s in sessions if not s.has_records()]).delete()
     if sessions:
         transaction.on_commit(content_changed)
+    write_entries([event.pk])  # an empty row: the event has left every feed
     return count

@@ -22,7 +22,8 @@ from wagtail.models import Locale, Page
 
 from core.text import fold_text
 from events.choices import EventKind
-from events.models import Attendance, Audience, EventPage, Session, Topic, is_long
+from events.feed_entries import write_entries
+from events.models import Attendance, Audience, EventDate, EventPage, Session, SessionChange, Topic, is_long
 from institutions.choices import InstitutionKind, InstitutionLevel, Sector
 from institutions.models import (
     AdministrativeUnit,
@@ -267,26 +268,55 @@ def add_events(rng, institutions, count: int, now, first_day: dt.date, today: dt
     for batch in batches(iter(links_t)):
         through_topics.objects.bulk_create(batch)
 
+    changes, dates = [], []
+
     def sessions():
+        """Weekly sessions with the exceptions a real schedule has, each recorded on the event as an
+        editor would (so a publication gives the same sessions): one in fifty cancelled, one in a
+        hundred moved a day later, and one weekly event in ten with an extra date."""
         for number, (institution, start, end, occurrences) in enumerate(plans, start=1):
             event = by_uid[f"scale-{number}@hoctap.hatinh.gov.vn"]
+            common = {
+                "event_id": event.pk,
+                "institution_id": institution.pk,
+                "spans_days": is_long(start, end),
+            }
             for week in range(occurrences):
                 shift = dt.timedelta(weeks=week)
-                cancelled = rng.random() < 0.02
-                yield Session(
-                    event_id=event.pk,
-                    institution_id=institution.pk,
-                    original_start=start + shift,
-                    start=start + shift,
-                    end=end + shift,
-                    status="cancelled" if cancelled else "scheduled",
-                    spans_days=is_long(start, end),
-                )
+                original = start + shift
+                chance = rng.random()
+                if chance < 0.02:
+                    changes.append(
+                        SessionChange(page_id=event.pk, original_date=original.date(), cancelled=True)
+                    )
+                    yield Session(
+                        original_start=original, start=original, end=end + shift, status="cancelled", **common
+                    )
+                elif chance < 0.03 and occurrences > 1:
+                    moved = original + dt.timedelta(days=1)
+                    changes.append(
+                        SessionChange(page_id=event.pk, original_date=original.date(), new_start=moved)
+                    )
+                    yield Session(
+                        original_start=original, start=moved, end=end + shift + dt.timedelta(days=1),
+                        status="moved", **common,
+                    )  # fmt: skip
+                else:
+                    yield Session(original_start=original, start=original, end=end + shift, **common)
+            if occurrences > 1 and rng.random() < 0.1:
+                extra = start + dt.timedelta(weeks=1, days=3)
+                dates.append(EventDate(page_id=event.pk, kind=EventDate.Kind.EXTRA, date=extra.date()))
+                yield Session(original_start=extra, start=extra, end=end + dt.timedelta(weeks=1, days=3),
+                              is_extra=True, **common)  # fmt: skip
 
     total = 0
     for batch in batches(sessions()):
         Session.objects.bulk_create(batch)
         total += len(batch)
+    SessionChange.objects.bulk_create(changes, batch_size=1000)
+    EventDate.objects.bulk_create(dates, batch_size=1000)
+    # The feeds' stored VEVENTs, as publication writes them (events.feed_entries).
+    write_entries([event.pk for event in created])
     past = list(
         Session.objects.filter(start__lt=now).exclude(status="cancelled").values_list("pk", flat=True)
     )

@@ -1,6 +1,7 @@
 """The events' models, one module each by what they hold; import them from here."""
 
 from .attendance import Attendance
+from .feed_entries import FeedEntry
 from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
 from .sessions import (
     LONG_SESSION,
@@ -26,6 +27,7 @@ __all__ = [
     "EventIndexPage",
     "EventPage",
     "EventPageQuerySet",
+    "FeedEntry",
     "ListedEvent",
     "ListedInstitution",
     "ListedSession",

@@ -267,9 +267,10 @@ EVENTS_SESSION_HORIZON_DAYS = int(os.environ.get("EVENTS_SESSION_HORIZON_DAYS", 
 # Feeds default to this window around today.
 EVENTS_FEED_DAYS_BACK = 30
 EVENTS_FEED_DAYS_AHEAD = 365
-# The longest window a feed answers (`from` to `to`, both included): two years. A longer one gets a 400
-# that says so, so that no request makes the server write a province's whole history at once.
-EVENTS_FEED_MAX_DAYS = int(os.environ.get("EVENTS_FEED_MAX_DAYS", "731"))
+# The longest window a feed answers (`from` to `to`, both included): ten years. A longer one gets a 400
+# that says so. The feeds join stored VEVENTs (events/feed_entries.py), so a whole calendar of the
+# province's scale is a read of its rows, not a writing of its sessions.
+EVENTS_FEED_MAX_DAYS = int(os.environ.get("EVENTS_FEED_MAX_DAYS", "3653"))
 # How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
 # publishing anything starts afresh at once (core/public_cache.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))

@@ -123,7 +123,7 @@ def test_a_publication_re_renders_only_the_events_it_changed_in_the_feed(client,
     club.title = "CLB thơ người cao tuổi Can Lộc"
     club.save_revision().publish()
     again = client.get(FEED).content
-    assert rendered == [club.pk]
+    assert set(rendered) == {club.pk}  # written at publication, and by the feed of another address
     renamed = "CLB thơ người cao tuổi Can Lộc".encode()
     assert renamed not in first.replace(b"\r\n ", b"")  # lines of iCalendar fold at 75 octets
     assert renamed in again.replace(b"\r\n ", b"")

@@ -30,3 +30,13 @@ def weekly_class(frozen_now):
     )
     event.changes.add(SessionChange(original_date=dt.date(2026, 12, 29), cancelled=True, note="Nghỉ lễ"))
     return publish(event)
+
+
+@pytest.fixture(autouse=True)
+def site_address(db):
+    """The test client's address is the site's (Wagtail's Sites), as in production: the feeds then join
+    the stored VEVENTs, whose links carry that address (events.feed_entries)."""
+    from wagtail.models import Site
+
+    Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+    Site.clear_site_root_paths_cache()

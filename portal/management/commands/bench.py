@@ -39,6 +39,18 @@ from institutions.models import AdministrativeUnit, InstitutionPage
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
 
+# (row, address, budget in ms, most queries): issue #25, "Feeds at scale".
+WHOLE_CALENDAR = "/feeds/events.ics?from=2021-12-01&to=2028-12-31"
+FEED_BUDGETS_2000 = [
+    ("feed at 2,000 events, whole calendar", WHOLE_CALENDAR, 50, 6),
+    ("feed at 2,000 events, default window", "/feeds/events.ics", 25, 6),
+]
+FEED_BUDGETS = [
+    ("feed, default window", "/feeds/events.ics", 50, None),
+    ("feed, one institution (default window)", "/feeds/institutions/{code}.ics", 10, None),
+    ("feed, whole calendar (2021–2028)", WHOLE_CALENDAR, 150, None),
+]
+
 
 @dataclass
 class Figure:
@@ -69,12 +81,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generate", action="store_true", help="run generate_scale_data first when there is no data"
         )
+        parser.add_argument(
+            "--feeds-only",
+            action="store_true",
+            help="only the feeds against their budgets at 2,000 events (generate with --events 2000)",
+        )
+        for size in ("institutions", "events", "years"):
+            parser.add_argument(f"--{size}", type=int, help=f"generate_scale_data --{size}")
 
     def handle(self, *args, **options):
         if not InstitutionPage.objects.exists():
             if not options["generate"]:
                 raise CommandError("No data: run generate_scale_data first (make bench does).")
-            call_command("generate_scale_data", stdout=self.stdout)
+            sizes = {size: options[size] for size in ("institutions", "events", "years") if options[size]}
+            call_command("generate_scale_data", stdout=self.stdout, **sizes)
         with connection.cursor() as cursor:
             # Fresh planner statistics (a migration may rebuild a table); on PostgreSQL also the
             # visibility map, so that autovacuum does not start on the new rows while we measure.
@@ -87,6 +107,9 @@ class Command(BaseCommand):
         self.client.get("/")  # load the URL patterns and templates, as a served process has
         freeze_startup_objects()  # as portal/wsgi.py does
         self.describe()
+        if options["feeds_only"]:
+            self.feed_budgets(FEED_BUDGETS_2000)
+            return
         today = timezone.localdate()
         busiest = (
             InstitutionPage.objects.annotate(n=Count("sessions")).order_by("-n").only("pk", "code").first()
@@ -123,6 +146,7 @@ class Command(BaseCommand):
                 self.stdout.write(self.measure(f"{name}, empty cache", url, fresh=True, cold=True).row(bare))
             self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row(bare))
             self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row(bare))
+        self.feed_budgets(FEED_BUDGETS, code=busiest.code)
         year = today.year - 1
         province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
         self.stdout.write(province.row(bare))
@@ -134,6 +158,29 @@ class Command(BaseCommand):
             )
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
+
+    def feed_budgets(self, budgets, code: str = ""):
+        """The feeds against issue #25's budgets: server time with every cache cleared before each
+        request (pages, versions, each event's pieces), and the queries of one such request."""
+        self.stdout.write(
+            f"\nFeeds against their budgets, every cache cleared before each request ({self.runs} runs)"
+        )
+        self.stdout.write(f"{'':<52}{'median':>9}{'p95':>9}{'budget':>9}{'queries':>9}{'KB':>8}")
+        runs, self.runs = self.runs, max(self.runs, 10) * 5  # `measure` times a fifth of the runs cold
+        try:
+            for name, url, limit, most_queries in budgets:
+                figure = self.measure(name, url.format(code=code), fresh=True, cold=True)
+                times = sorted(figure.times)
+                p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+                verdict = "ok" if figure.median <= limit else "over"
+                if most_queries is not None and figure.queries > most_queries:
+                    verdict = f"over ({figure.queries} queries > {most_queries})"
+                self.stdout.write(
+                    f"{name:<52}{figure.median:>9.1f}{p95:>9.1f}{limit:>9}{figure.queries:>9}"
+                    f"{figure.size / 1024:>8.0f}  {verdict}"
+                )
+        finally:
+            self.runs = runs
 
     def describe(self):
         vendor = connection.vendor

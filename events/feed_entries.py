@@ -1,0 +1,367 @@
+"""Stored VEVENTs: each event's feed block written when its schedule changes, joined by the feeds.
+
+A feed request used to read every session in its window and write each event with icalendar; at the
+province's scale that took seconds. Now every path that changes what a feed says of an event —
+publication (`schedule.materialise_sessions`), unpublication, a move to another institution, the
+institution's or a topic's new name, the nightly extension — writes the event's `FeedEntry` rows in
+the same transaction, with the same writer as before (`ical.event_block`):
+
+- one row (in the feeds' language) with every session of the event (`window_first` empty), and
+- for events running across an edge of the feeds' default window (30 days back, a year ahead), one row
+  cut to that window, for today's and tomorrow's window (`manage.py extend_sessions`
+  writes the next day's each night).
+
+A feed then reads which events overlap its window (`first_start`/`last_start`), takes each one's
+stored bytes (the whole block when the event lies inside the window, the cut one when it crosses an
+edge of the default window) and joins them; only events crossing the edge of another window are
+written on the request, from their sessions in it. The ETag is made of the rows' versions, so a
+conditional request is answered before any byte of the body is read.
+
+The rows carry absolute links for the site's own address (Wagtail's Sites): a request on another
+address (a test client, a tunnel) is written on the request, as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
+from django.utils import timezone, translation
+from wagtail.models import Site
+
+from core.links import PageLink
+
+from .choices import SessionStatus
+from .ical import SEQUENCE_EPOCH, FeedEvent, event_block, event_blocks, feed_events
+from .models import FeedEntry, Session, SessionQuerySet, local_midnight
+
+# The version of the writer: rows written by another are written again by `migrate` (post_migrate).
+WRITER = 1
+BATCH = 250
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class SessionRow:
+    """What a feed reads of a session: a plain row, several times cheaper to load than a model.
+
+    `start` and `end` are read for moved sessions only (None otherwise): the others are where the
+    rule puts them, at `original_start`, and a feed reads thousands of rows whose times are most of
+    what it costs to load them.
+    """
+
+    pk: int
+    event_id: int
+    institution_id: int
+    original_start: dt.datetime
+    start: dt.datetime | None
+    end: dt.datetime | None
+    all_day: bool
+    is_extra: bool
+    status: str
+    note: str
+
+    @classmethod
+    def read(cls, sessions: SessionQuerySet) -> list[SessionRow]:
+        moved = Q(status=SessionStatus.MOVED)
+        rows = sessions.annotate(
+            moved_start=Case(When(moved, then="start")), moved_end=Case(When(moved, then="end"))
+        ).values_list(
+            "pk", "event_id", "institution_id", "original_start", "moved_start", "moved_end", "all_day",
+            "is_extra", "status", "note",
+        )  # fmt: skip
+        return [cls(*row) for row in rows]
+
+    @property
+    def begins(self) -> dt.datetime:
+        """When the session starts: where it was moved to, or where the rule put it."""
+        return self.start or self.original_start
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Window:
+    """A feed's days, `first` to `last` inclusive, and the moments they run between."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def starts(self) -> dt.datetime:
+        return local_midnight(self.first)
+
+    @property
+    def ends(self) -> dt.datetime:
+        return local_midnight(self.last, 1)
+
+    def holds(self, moment: dt.datetime) -> bool:
+        return self.starts <= moment < self.ends
+
+    def touching(self, sessions: list[SessionRow]) -> list[SessionRow]:
+        """The sessions starting in the days, or scheduled in them before being moved out
+        (`SessionQuerySet.touching`): the clipped rule then has no phantom occurrence."""
+        return [s for s in sessions if self.holds(s.original_start) or (s.start and self.holds(s.start))]
+
+    def lists_any(self, sessions: list[SessionRow]) -> bool:
+        """Whether a listing of these days shows any of the sessions (`SessionQuerySet.between`)."""
+        return any(self.holds(s.begins) for s in sessions)
+
+
+def default_window(day: dt.date | None = None) -> Window:
+    """The feeds' days when no `from`/`to` is given: 30 days back to a year ahead of `day` (today)."""
+    day = day or timezone.localdate()
+    return Window(
+        day - dt.timedelta(days=settings.EVENTS_FEED_DAYS_BACK),
+        day + dt.timedelta(days=settings.EVENTS_FEED_DAYS_AHEAD),
+    )
+
+
+def stored_windows(today: dt.date | None = None) -> list[Window]:
+    """The windows events are stored cut to: today's default window and tomorrow's."""
+    today = today or timezone.localdate()
+    return [default_window(today), default_window(today + dt.timedelta(days=1))]
+
+
+def languages() -> list[str]:
+    """The languages feeds are served in: their addresses have no language prefix, so the site's own."""
+    return [settings.LANGUAGE_CODE]
+
+
+def span(sessions: list[SessionRow]) -> tuple[dt.datetime, dt.datetime]:
+    moments = [s.original_start for s in sessions] + [s.start for s in sessions if s.start]
+    return min(moments), max(moments)
+
+
+# Writing ---------------------------------------------------------------------------------------------
+
+
+def write_entries(event_ids: Iterable[int], windows: list[Window] | None = None) -> int:
+    """Write the stored VEVENTs of the events (every language, whole and cut to `windows`).
+
+    Events without sessions in the schedule (unpublished) keep an empty row that says so. Returns the
+    number of rows written.
+    """
+    event_ids = sorted(set(event_ids))
+    windows = stored_windows() if windows is None else windows
+    written = 0
+    for start in range(0, len(event_ids), BATCH):
+        written += write_batch(event_ids[start : start + BATCH], windows)
+    return written
+
+
+@transaction.atomic
+def write_batch(event_ids: list[int], windows: list[Window]) -> int:
+    sessions = SessionRow.read(
+        Session.objects.filter(event_id__in=event_ids, in_schedule=True).order_by("original_start")
+    )
+    by_event: dict[int, list[SessionRow]] = defaultdict(list)
+    for session in sessions:
+        by_event[session.event_id].append(session)
+    events = {event.pk: event for event in feed_events(by_event, sessions)}
+    old = FeedEntry.objects.filter(event_id__in=event_ids, window_first__isnull=True)
+    before = {
+        (row[0], row[1]): row[2:]
+        for row in old.values_list(
+            "event_id", "language", "version", "first_start", "last_start", "institution"
+        )
+    }
+    versions = defaultdict(int)
+    for (event_id, _language), (version, *_rest) in before.items():
+        versions[event_id] = max(versions[event_id], version)
+    now = timezone.now()
+    rows = []
+    for event_id in event_ids:
+        # A version grows with every write and is its time in seconds: the feeds' Last-Modified.
+        version = max(versions[event_id] + 1, int(now.timestamp()))
+        event_sessions = by_event.get(event_id)
+        for language in languages():
+            if not event_sessions:
+                if (event_id, language) in before:  # left the schedule: an empty row, for the ETag
+                    _version, first, last, institution = before[event_id, language]
+                    rows.append(
+                        FeedEntry(
+                            event_id=event_id, institution_id=institution, language=language,
+                            first_start=first, last_start=last, listed=False, version=version,
+                            writer=WRITER, written_at=now, body=b"",
+                        )
+                    )  # fmt: skip
+                continue
+            event = events[event_id]
+            first, last = span(event_sessions)
+            common = {
+                "event_id": event_id,
+                "institution_id": event_sessions[0].institution_id,
+                "language": language,
+                "version": version,
+                "writer": WRITER,
+                "written_at": now,
+                "first_start": first,
+                "last_start": last,
+            }
+            with translation.override(language):
+                url = canonical_url(event)
+                rows.append(FeedEntry(body=event_block(event, event_sessions, url, SEQUENCE_EPOCH), **common))
+                for window in windows:
+                    if last < window.starts or first >= window.ends:
+                        continue  # in no feed of this window
+                    if window.starts <= first and last < window.ends:
+                        continue  # whole: the row above
+                    touching = window.touching(event_sessions)
+                    body = event_block(event, touching, url, SEQUENCE_EPOCH) if touching else b""
+                    rows.append(
+                        FeedEntry(
+                            window_first=window.first,
+                            window_last=window.last,
+                            listed=window.lists_any(event_sessions),
+                            body=body,
+                            **common,
+                        )
+                    )
+    FeedEntry.objects.filter(event_id__in=event_ids).delete()
+    FeedEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def canonical_url(event: FeedEvent) -> str | None:
+    """The event's address on the site (Wagtail's Sites), in the active language."""
+    return PageLink(event.url_path).get_full_url()
+
+
+def write_windows(today: dt.date | None = None) -> int:
+    """Each night: cut the events crossing tomorrow's default window to it, and forget older windows."""
+    windows = stored_windows(today)
+    current = Q()
+    for window in windows:
+        current |= Q(window_first=window.first, window_last=window.last)
+    FeedEntry.objects.filter(window_first__isnull=False).exclude(current).delete()
+    crossing = set()
+    for window in windows:
+        have = FeedEntry.objects.filter(window_first=window.first, window_last=window.last)
+        crossing |= set(
+            FeedEntry.objects.filter(window_first__isnull=True, listed=True)
+            .filter(first_start__lt=window.ends, last_start__gte=window.starts)
+            .exclude(first_start__gte=window.starts, last_start__lt=window.ends)
+            .exclude(event_id__in=have.values("event_id"))
+            .values_list("event_id", flat=True)
+        )
+    return write_entries(crossing, windows) if crossing else 0
+
+
+def write_missing() -> int:
+    """Write the entries of the events in the schedule that have none by this writer (after `migrate`)."""
+    current = FeedEntry.objects.filter(window_first__isnull=True, writer=WRITER, listed=True)
+    missing = set(
+        Session.objects.filter(in_schedule=True)
+        .exclude(event_id__in=current.values("event_id"))
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    return write_entries(missing) if missing else 0
+
+
+# Reading ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class StoredFeed:
+    """A feed's events as stored: which rows it joins, which events it writes itself, its validators."""
+
+    etag: str
+    last_modified: dt.datetime | None
+    rows: list[tuple[int, int]]  # (event_id, row pk) whose bytes are joined
+    written_here: list[int]  # events crossing the window's edge with no row cut to it
+
+    def blocks(self, request, listed: Callable[[list[SessionRow]], bool]) -> list[bytes]:
+        """The VEVENT blocks in the order of the events' ids."""
+        stored = {}
+        wanted = [pk for _event, pk in self.rows]
+        for start in range(0, len(wanted), 20000):  # within SQLite's limit of parameters
+            rows = FeedEntry.objects.filter(pk__in=wanted[start : start + 20000]).values_list("pk", "body")
+            stored.update(rows)
+        blocks = [(event_id, bytes(stored[pk])) for event_id, pk in self.rows]
+        blocks += self.write_here(request, listed)
+        blocks.sort(key=lambda item: item[0])
+        return [block for _event, block in blocks]
+
+    def write_here(self, request, listed) -> list[tuple[int, bytes]]:
+        if not self.written_here:
+            return []
+        window = self.window
+        sessions = SessionRow.read(
+            Session.objects.filter(event_id__in=self.written_here, in_schedule=True).touching(
+                window.first, window.last
+            )
+        )
+        by_event: dict[int, list[SessionRow]] = defaultdict(list)
+        for session in sessions:
+            by_event[session.event_id].append(session)
+        wanted = {event_id for event_id, rows in by_event.items() if listed(rows)}
+        sessions = [s for s in sessions if s.event_id in wanted]
+        events = feed_events(wanted, sessions)
+        return event_blocks(
+            events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), SEQUENCE_EPOCH
+        )
+
+    window: Window = None  # type: ignore[assignment]
+
+
+def serves_stored(request) -> bool:
+    """Whether the stored rows are this request's: it came to the site's own address, in a language
+    they are written in."""
+    if translation.get_language() not in languages():
+        return False
+    root = f"{request.scheme}://{request.get_host()}"
+    return any(path.root_url == root for path in Site.get_site_root_paths())
+
+
+def stored_feed(request, window: Window, event_filter=None, institution_id: int | None = None) -> StoredFeed:
+    """The rows of the events a feed of `window` holds: every event in the schedule overlapping it, or
+    those `event_filter` (a query of event ids with a matching session in the window) names.
+
+    One query of small values (which rows, whether each lies inside the window, their versions):
+    enough for the ETag and Last-Modified, and for choosing the rows whose bytes are then read.
+    """
+    whole = Q(window_first__isnull=True, first_start__lt=window.ends, last_start__gte=window.starts)
+    cut = Q(window_first=window.first, window_last=window.last)
+    rows = FeedEntry.objects.filter(whole | cut, language=translation.get_language())
+    if institution_id is not None:
+        rows = rows.filter(institution_id=institution_id)
+    if event_filter is not None:
+        rows = rows.filter(event_id__in=event_filter)
+    inside = Q(first_start__gte=window.starts, last_start__lt=window.ends)
+    found = (
+        rows.annotate(
+            is_cut=ExpressionWrapper(Q(window_first__isnull=False), output_field=BooleanField()),
+            inside=ExpressionWrapper(inside, output_field=BooleanField()),
+        )
+        .order_by("event_id", "is_cut")
+        .values_list("pk", "event_id", "is_cut", "version", "listed", "writer", "inside")
+    )
+    chosen, here, versions = [], [], []
+    whole_rows: dict[int, tuple] = {}
+    cut_rows: dict[int, tuple] = {}
+    for row in found:
+        (cut_rows if row[2] else whole_rows)[row[1]] = row
+        versions.append(row[3])
+    for event_id, (pk, _event, _cut, _version, listed, writer, inside_window) in whole_rows.items():
+        if not listed:
+            continue
+        if inside_window and writer == WRITER:
+            chosen.append((event_id, pk))
+        elif (row := cut_rows.get(event_id)) is not None and row[5] == WRITER:
+            if row[4]:
+                chosen.append((event_id, row[0]))
+        else:
+            here.append(event_id)
+    material = "|".join(
+        [request.get_host(), str(window.first), str(window.last), request.GET.urlencode()]
+        + [f"{row[1]}.{row[3]}.{row[4]:d}" for row in [*whole_rows.values(), *cut_rows.values()]]
+    )
+    etag = f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
+    # Versions are the times of the writes (in seconds), so the latest is the feed's Last-Modified.
+    latest = dt.datetime.fromtimestamp(max(versions), dt.UTC) if versions else None
+    return StoredFeed(etag, latest, chosen, here, window=window)
