@@ -30,8 +30,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone, translation
 from wagtail.models import Site
 
@@ -266,33 +266,100 @@ def write_missing() -> int:
 # Reading ---------------------------------------------------------------------------------------------
 
 
+# What a feed does with each of its rows (the `state` of `StoredFeed.read`).
+EMPTY, NOT_LISTED, WRITE_HERE, JOIN = 0, 1, 2, 3
+
+
 @dataclasses.dataclass
 class StoredFeed:
-    """A feed's events as stored: which rows it joins, which events it writes itself, its validators."""
+    """The stored rows of a feed's window: the events overlapping it (the whole rows), and for the
+    default window the events cut to it; `event_filter` (a query of event ids with a matching session
+    in the window) and `institution_id` narrow them."""
 
-    etag: str
-    last_modified: dt.datetime | None
-    rows: list[tuple[int, int]]  # (event_id, row pk) whose bytes are joined
-    written_here: list[int]  # events crossing the window's edge with no row cut to it
+    request: object
+    window: Window
+    event_filter: object = None
+    institution_id: int | None = None
 
-    def blocks(self, request, listed: Callable[[list[SessionRow]], bool]) -> list[bytes]:
-        """The VEVENT blocks in the order of the events' ids."""
-        stored = {}
-        wanted = [pk for _event, pk in self.rows]
-        for start in range(0, len(wanted), 20000):  # within SQLite's limit of parameters
-            rows = FeedEntry.objects.filter(pk__in=wanted[start : start + 20000]).values_list("pk", "body")
-            stored.update(rows)
-        blocks = [(event_id, bytes(stored[pk])) for event_id, pk in self.rows]
-        blocks += self.write_here(request, listed)
-        blocks.sort(key=lambda item: item[0])
-        return [block for _event, block in blocks]
-
-    def write_here(self, request, listed) -> list[tuple[int, bytes]]:
-        if not self.written_here:
-            return []
+    def rows(self):
         window = self.window
+        whole = Q(window_first__isnull=True, first_start__lt=window.ends, last_start__gte=window.starts)
+        cut = Q(window_first=window.first, window_last=window.last)
+        rows = FeedEntry.objects.filter(whole | cut, language=translation.get_language())
+        if self.institution_id is not None:
+            rows = rows.filter(institution_id=self.institution_id)
+        if self.event_filter is not None:
+            rows = rows.filter(event_id__in=self.event_filter)
+        return rows
+
+    def validators(self) -> tuple[str, dt.datetime | None]:
+        """(ETag, Last-Modified) from the rows' versions, in one aggregate query, for a conditional
+        request: any write raises the highest version (versions are the writes' times) or their sum,
+        and an event that leaves or joins the feed changes the count and the sum of ids."""
+        found = self.rows().aggregate(
+            count=Count("pk"),
+            listed=Count("pk", filter=Q(listed=True)),
+            versions=Sum("version"),
+            latest=Max("version"),
+            events=Sum("event_id"),
+        )
+        return self.made_of([found[name] for name in ("count", "listed", "versions", "latest", "events")])
+
+    def made_of(self, figures: list) -> tuple[str, dt.datetime | None]:
+        request = self.request
+        material = "|".join(
+            [request.get_host(), str(self.window.first), str(self.window.last), request.GET.urlencode()]
+            + [str(int(figure or 0)) for figure in figures]
+        )
+        etag = f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
+        latest = figures[3]
+        return etag, (dt.datetime.fromtimestamp(int(latest), dt.UTC) if latest else None)
+
+    def read(self, listed: Callable[[list[SessionRow]], bool]) -> tuple[list, str, dt.datetime | None]:
+        """The VEVENT blocks in the order of the events' ids — the stored bytes of the events inside the
+        window (or cut to it), and the events crossing its edge written here from their sessions — with
+        the same ETag and Last-Modified as `validators()`, from the same rows in one query."""
+        window = self.window
+        current = Q(writer=WRITER)
+        inside = Q(first_start__gte=window.starts, last_start__lt=window.ends)
+        state = Case(
+            When(listed=False, window_first__isnull=True, then=Value(EMPTY)),
+            When(current & Q(listed=False, window_first__isnull=False), then=Value(NOT_LISTED)),
+            When(current & (Q(window_first__isnull=False) | inside), then=Value(JOIN)),
+            When(window_first__isnull=True, then=Value(WRITE_HERE)),
+            default=Value(EMPTY),
+            output_field=IntegerField(),
+        )
+        body = Case(When(current & Q(listed=True) & (Q(window_first__isnull=False) | inside), then=F("body")))
+        query = self.rows().annotate(state=state, joined=body).order_by("event_id")
+        query = query.values_list("event_id", "state", "version", "listed", "joined").query
+        # Thousands of rows of bytes, read as the database gives them (no converters).
+        with connection.cursor() as cursor:
+            cursor.execute(*query.sql_with_params())
+            rows = cursor.fetchall()
+        states: dict[int, int] = {}
+        blocks = []
+        for event_id, row_state, _version, _listed, joined in rows:
+            states[event_id] = max(states.get(event_id, EMPTY), row_state)
+            if joined is not None:
+                blocks.append((event_id, joined))
+        here = [event_id for event_id, row_state in states.items() if row_state == WRITE_HERE]
+        if here:
+            blocks += self.write_here(here, listed)
+            blocks.sort(key=lambda item: item[0])
+        figures = [
+            len(rows),
+            sum(bool(row[3]) for row in rows),
+            sum(row[2] for row in rows),
+            max((row[2] for row in rows), default=None),
+            sum(row[0] for row in rows),
+        ]
+        return [block for _event, block in blocks], *self.made_of(figures)
+
+    def write_here(self, event_ids: list[int], listed) -> list[tuple[int, bytes]]:
+        window, request = self.window, self.request
         sessions = SessionRow.read(
-            Session.objects.filter(event_id__in=self.written_here, in_schedule=True).touching(
+            Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(
                 window.first, window.last
             )
         )
@@ -306,8 +373,6 @@ class StoredFeed:
             events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), SEQUENCE_EPOCH
         )
 
-    window: Window = None  # type: ignore[assignment]
-
 
 def serves_stored(request) -> bool:
     """Whether the stored rows are this request's: it came to the site's own address, in a language
@@ -316,52 +381,3 @@ def serves_stored(request) -> bool:
         return False
     root = f"{request.scheme}://{request.get_host()}"
     return any(path.root_url == root for path in Site.get_site_root_paths())
-
-
-def stored_feed(request, window: Window, event_filter=None, institution_id: int | None = None) -> StoredFeed:
-    """The rows of the events a feed of `window` holds: every event in the schedule overlapping it, or
-    those `event_filter` (a query of event ids with a matching session in the window) names.
-
-    One query of small values (which rows, whether each lies inside the window, their versions):
-    enough for the ETag and Last-Modified, and for choosing the rows whose bytes are then read.
-    """
-    whole = Q(window_first__isnull=True, first_start__lt=window.ends, last_start__gte=window.starts)
-    cut = Q(window_first=window.first, window_last=window.last)
-    rows = FeedEntry.objects.filter(whole | cut, language=translation.get_language())
-    if institution_id is not None:
-        rows = rows.filter(institution_id=institution_id)
-    if event_filter is not None:
-        rows = rows.filter(event_id__in=event_filter)
-    inside = Q(first_start__gte=window.starts, last_start__lt=window.ends)
-    found = (
-        rows.annotate(
-            is_cut=ExpressionWrapper(Q(window_first__isnull=False), output_field=BooleanField()),
-            inside=ExpressionWrapper(inside, output_field=BooleanField()),
-        )
-        .order_by("event_id", "is_cut")
-        .values_list("pk", "event_id", "is_cut", "version", "listed", "writer", "inside")
-    )
-    chosen, here, versions = [], [], []
-    whole_rows: dict[int, tuple] = {}
-    cut_rows: dict[int, tuple] = {}
-    for row in found:
-        (cut_rows if row[2] else whole_rows)[row[1]] = row
-        versions.append(row[3])
-    for event_id, (pk, _event, _cut, _version, listed, writer, inside_window) in whole_rows.items():
-        if not listed:
-            continue
-        if inside_window and writer == WRITER:
-            chosen.append((event_id, pk))
-        elif (row := cut_rows.get(event_id)) is not None and row[5] == WRITER:
-            if row[4]:
-                chosen.append((event_id, row[0]))
-        else:
-            here.append(event_id)
-    material = "|".join(
-        [request.get_host(), str(window.first), str(window.last), request.GET.urlencode()]
-        + [f"{row[1]}.{row[3]}.{row[4]:d}" for row in [*whole_rows.values(), *cut_rows.values()]]
-    )
-    etag = f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
-    # Versions are the times of the writes (in seconds), so the latest is the feed's Last-Modified.
-    latest = dt.datetime.fromtimestamp(max(versions), dt.UTC) if versions else None
-    return StoredFeed(etag, latest, chosen, here, window=window)

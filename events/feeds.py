@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from core.public_cache import cache_publicly
 from institutions.models import InstitutionPage
 
-from .feed_entries import SessionRow, Window, default_window, serves_stored, stored_feed
+from .feed_entries import SessionRow, StoredFeed, Window, default_window, serves_stored
 from .filters import SessionFilter
 from .ical import build_calendar, calendar_bytes, calendar_of, feed_events
 from .models import EventPage, Session
@@ -50,13 +50,12 @@ def ical_response(request, name: str, sessions_queryset, institution_id: int | N
         )
 
     window = Window(first, last)
-    matching = filterset.qs.between(first, last)
     if serves_stored(request):
-        body, etag, stamp = stored_body(request, name, window, filterset, matching, institution_id)
+        body, etag, stamp = stored_body(request, name, window, filterset, institution_id)
         if body is None:
             return get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
     else:
-        body, stamp = written_body(request, name, window, matching)
+        body, stamp = written_body(request, name, window, filterset.qs.between(first, last))
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         conditional = get_conditional_response(request, etag=etag, last_modified=stamp.timestamp())
         if conditional is not None:
@@ -69,17 +68,21 @@ def ical_response(request, name: str, sessions_queryset, institution_id: int | N
     return cache_publicly(response, settings.FEED_CACHE_SECONDS)
 
 
-def stored_body(request, name, window: Window, filterset: SessionFilter, matching, institution_id):
-    """The feed joined from the stored VEVENTs (`events.feed_entries`): (body or None when the client
-    has it already, ETag, Last-Modified)."""
+def stored_body(request, name, window: Window, filterset: SessionFilter, institution_id):
+    """The feed joined from the stored VEVENTs (`events.feed_entries`): (body, or None when the client
+    has it already; ETag; Last-Modified)."""
     narrowed = any(any(request.GET.getlist(name)) for name in filterset.filters if name not in ("from", "to"))
-    event_filter = matching.order_by().values("event_id") if narrowed else None
-    feed = stored_feed(request, window, event_filter, institution_id)
-    stamp = feed.last_modified or FEED_EPOCH
-    if get_conditional_response(request, etag=feed.etag, last_modified=stamp.timestamp()) is not None:
-        return None, feed.etag, stamp
-    listed = (lambda sessions: True) if narrowed else window.lists_any
-    return calendar_of(name, feed.blocks(request, listed)), feed.etag, stamp
+    event_filter = (
+        filterset.qs.between(window.first, window.last).order_by().values("event_id") if narrowed else None
+    )
+    feed = StoredFeed(request, window, event_filter, institution_id)
+    if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+        etag, stamp = feed.validators()
+        stamp = stamp or FEED_EPOCH
+        if get_conditional_response(request, etag=etag, last_modified=stamp.timestamp()) is not None:
+            return None, etag, stamp
+    blocks, etag, stamp = feed.read((lambda sessions: True) if narrowed else window.lists_any)
+    return calendar_of(name, blocks), etag, stamp or FEED_EPOCH
 
 
 def written_body(request, name, window: Window, matching) -> tuple[bytes, dt.datetime]:
@@ -103,7 +106,7 @@ def events_feed(request):
 
 @require_GET
 def institution_feed(request, code: str):
-    institution = get_object_or_404(InstitutionPage.objects.live(), code=code)
+    institution = get_object_or_404(InstitutionPage.objects.live().only("pk", "title"), code=code)
     return ical_response(
         request,
         institution.title,

@@ -35,6 +35,37 @@ def query_without(request, *names: str) -> str:
     return params.urlencode()
 
 
+def filter_chips(request, filterset: SessionFilter) -> list[tuple[str, str]]:
+    """The filters in use, each as a label and the link that drops it (shown above the results)."""
+    form = filterset.form
+    cleaned = getattr(form, "cleaned_data", {})
+    chips = []
+    for name, field in form.fields.items():
+        for value in [value for value in request.GET.getlist(name) if value.strip()]:
+            params = request.GET.copy()
+            params.setlist(name, [kept for kept in params.getlist(name) if kept != value])
+            params.pop("page", None)
+            chips.append((chip_label(name, field, value, cleaned.get(name)), f"?{params.urlencode()}"))
+    return chips
+
+
+def chip_label(name: str, field, value: str, cleaned) -> str:
+    if name == "q":
+        return f"“{value[:40]}”"
+    if name in ("from", "to"):
+        day = f"{cleaned:%d/%m/%Y}" if isinstance(cleaned, dt.date) else value[:20]
+        return (_("From %(day)s") if name == "from" else _("To %(day)s")) % {"day": day}
+    if name == "free":
+        return str(field.label)
+    if name == "area":
+        return str(cleaned.name) if cleaned is not None and hasattr(cleaned, "name") else value[:20]
+    to_field = getattr(field, "to_field_name", None)
+    if to_field:  # topics, campaigns, institutions: the chosen rows, read when the form was checked
+        found = {str(getattr(row, to_field)): str(row) for row in (cleaned or [])}
+        return found.get(value, value[:40])
+    return str(dict(field.choices).get(value, value[:40]))
+
+
 def listing_context(page, request) -> dict:
     """Context of the listing page: filtered sessions by day, or a month grid (`view=month`)."""
     today = timezone.localdate()
@@ -54,7 +85,15 @@ def listing_context(page, request) -> dict:
         sessions = sessions.coming()
     sessions = sessions.order_by("start", "pk")
 
-    context = {"filterset": filterset, "view": view, "today": today, **filter_form_cache(request)}
+    chips = filter_chips(request, filterset)
+    context = {
+        "filterset": filterset,
+        "view": view,
+        "today": today,
+        "chips": chips,
+        "clear_filters": "?view=month" if view == "month" else "?",
+        **filter_form_cache(request),
+    }
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))
 
     if view == "month":

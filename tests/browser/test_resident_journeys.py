@@ -118,3 +118,58 @@ def test_resident_uses_the_directory_on_a_phone(phone, site):
     expect(phone.locator("a[href^='tel:']").first).to_be_visible()
     expect(phone.locator("a[href*='openstreetmap.org']")).to_be_visible()
     expect(phone.locator(".status").first).to_have_text(re.compile("Đang mở cửa|Đang đóng cửa"))
+
+
+SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def top_of(locator) -> float:
+    return locator.bounding_box()["y"]
+
+
+def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_the_first_screen(phone, site):
+    phone.goto(site.url + "/lich-hoat-dong/?kind=club&kind=class")
+    assert fits_the_screen(phone)
+    summary = phone.locator(".filter-panel > summary")
+    expect(summary).to_have_text("Bộ lọc (2)")
+    expect(phone.get_by_role("group", name="Loại hình")).to_be_hidden()  # folded
+    first = phone.locator(".results .result").first
+    assert top_of(first) + 40 < 740  # its time and title are on the first screen
+    chips = phone.get_by_role("list", name="Bộ lọc đang dùng")
+    expect(chips.get_by_role("link", name=re.compile("^Lớp học"))).to_be_visible()
+    if SCREENSHOTS.is_dir():
+        phone.screenshot(path=SCREENSHOTS / "listing-360.png")
+
+    # One tap drops a filter; another unfolds the form, which works as on a wide screen.
+    chips.get_by_role("link", name=re.compile("^Lớp học")).tap()
+    phone.wait_for_url(re.compile(r"\?kind=club$"))
+    summary.tap()
+    phone.get_by_role("group", name="Dành cho").get_by_label("Thiếu nhi").tap()
+    phone.get_by_role("button", name="Lọc").tap()
+    phone.wait_for_url(re.compile(r"audience=children"))
+    expect(phone.locator(".filter-panel > summary")).to_have_text("Bộ lọc (2)")
+
+
+def test_on_a_phone_the_month_is_an_agenda(phone, site):
+    phone.goto(site.url + "/lich-hoat-dong/?view=month")
+    assert fits_the_screen(phone)
+    expect(phone.locator("table.month")).to_be_hidden()
+    days = phone.locator(".agenda h3.day")
+    assert days.count() > 0
+    expect(days.first).to_be_visible()
+    assert top_of(phone.locator(".agenda .result").first) < 740
+    expect(phone.get_by_role("link", name="Tháng sau")).to_be_visible()
+    if SCREENSHOTS.is_dir():
+        phone.screenshot(path=SCREENSHOTS / "month-360.png")
+
+
+def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_screen(phone, site):
+    phone.goto(site.url + "/lich-hoat-dong/?kind=club")
+    phone.locator(".results .result h4 a").first.tap()
+    summary = phone.locator("[data-schedule-summary]")
+    expect(summary).to_be_visible()
+    box = summary.bounding_box()
+    assert box["y"] + box["height"] <= 740
+    assert fits_the_screen(phone)
+    if SCREENSHOTS.is_dir():
+        phone.screenshot(path=SCREENSHOTS / "event-360.png")

@@ -118,3 +118,26 @@ def test_demo_has_events_of_every_kind_with_past_and_future_sessions(frozen_now)
         attendance,
         visits,
     )
+
+
+def test_the_dates_show_the_next_five_and_fold_the_rest(client, frozen_now):
+    import datetime as dt
+
+    from .factories import HANOI
+
+    event = publish(
+        EventPageFactory(
+            start=dt.datetime(2026, 12, 1, 19, 0, tzinfo=HANOI),
+            end=dt.datetime(2026, 12, 1, 20, 30, tzinfo=HANOI),
+            rrule="FREQ=WEEKLY;COUNT=12",
+        )
+    )
+    content = client.get(event.url).content.decode()
+    shown, folded = content.split('<details class="more-sessions">', 1)
+    dates = re.findall(
+        r'<time datetime="(2026-12-\d\dT19:00:00\+07:00|2027-\d\d-\d\dT19:00:00\+07:00)"', content
+    )
+    assert len(dates) == 1 + 12  # the next session at the top, then every date
+    assert shown.count('T19:00:00+07:00">') - 1 == 5  # the summary's next session, then the next five
+    assert "<summary>7 buổi khác</summary>" in folded
+    assert folded.count('T19:00:00+07:00">') == 7
