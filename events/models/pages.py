@@ -221,7 +221,7 @@ class EventPage(AsciiSlugMixin, Page):
             sessions=sessions,
             location=location,
             schedule_summary=schedule_sentence(
-                self, list(schedule.only("original_start", "is_extra", "status"))
+                self, list(schedule.only("event", "original_start", "is_extra", "status"))
             ),
             next_session=next_session,
             next_in=days_until(timezone.localtime(next_session.start).date()) if next_session else "",

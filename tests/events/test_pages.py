@@ -141,3 +141,30 @@ def test_the_dates_show_the_next_five_and_fold_the_rest(client, frozen_now):
     assert shown.count('T19:00:00+07:00">') - 1 == 5  # the summary's next session, then the next five
     assert "<summary>7 buổi khác</summary>" in folded
     assert folded.count('T19:00:00+07:00">') == 7
+
+
+def test_the_event_page_reads_as_many_rows_for_ten_sessions_as_for_forty(client, frozen_now):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.public_cache import content_changed
+
+    from .factories import HANOI
+
+    counts = []
+    for sessions in (10, 40):
+        event = publish(
+            EventPageFactory(
+                start=dt.datetime(2026, 9, 1, 19, 0, tzinfo=HANOI),
+                end=dt.datetime(2026, 9, 1, 20, 30, tzinfo=HANOI),
+                rrule=f"FREQ=WEEKLY;COUNT={sessions}",
+            )
+        )
+        client.get(event.url)
+        content_changed()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
