@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -333,10 +334,7 @@ class StoredFeed:
         body = Case(When(current & Q(listed=True) & (Q(window_first__isnull=False) | inside), then=F("body")))
         query = self.rows().annotate(state=state, joined=body).order_by("event_id")
         query = query.values_list("event_id", "state", "version", "listed", "joined").query
-        # Thousands of rows of bytes, read as the database gives them (no converters).
-        with connection.cursor() as cursor:
-            cursor.execute(*query.sql_with_params())
-            rows = cursor.fetchall()
+        rows = fetch_raw(*query.sql_with_params())
         states: dict[int, int] = {}
         blocks = []
         for event_id, row_state, _version, _listed, joined in rows:
@@ -372,6 +370,28 @@ class StoredFeed:
         return event_blocks(
             events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), SEQUENCE_EPOCH
         )
+
+
+def fetch_raw(sql: str, params) -> list[tuple]:
+    """Thousands of rows of bytes, read as the database gives them (no Django converters). PostgreSQL
+    sends them in its binary format: a bytea as text is hex, twice the size and three times as slow to
+    read (3 ms against 11 ms for the 1.6 MB of 2,000 events)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:  # Django's own cursors bind on the client
+        cursor.execute(sql, params, binary=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:  # counted as Django counts its own (CaptureQueriesContext, debug)
+        connection.queries_log.append(
+            {"sql": sql % tuple(params), "time": f"{time.monotonic() - started:.3f}"}
+        )
+    return rows
 
 
 def serves_stored(request) -> bool:

@@ -37,12 +37,12 @@ def own_institutions(form, request) -> None:
         and not allowed.filter(pk=asked).exists()
     ):
         raise Http404
-    form.fields["institution"].queryset = allowed.order_by("title")
+    form.fields["institution"].queryset = allowed.order_by("sort_key")
 
 
 class VisitMonthForm(forms.Form):
     institution = forms.ModelChoiceField(
-        label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("title")
+        label=gettext_lazy("Institution"), queryset=InstitutionPage.objects.order_by("sort_key")
     )
     month = RecordDayField(
         label=gettext_lazy("Month"),

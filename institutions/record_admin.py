@@ -117,7 +117,7 @@ class InstitutionRecordForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields.get("institution")
         if field is not None and self.for_user is not None:
-            field.queryset = institutions_for(self.for_user).order_by("title")
+            field.queryset = institutions_for(self.for_user).order_by("sort_key")
         if self.instance.pk is not None:
             self.initial["record_version"] = stored_version(self.instance)
 

@@ -35,7 +35,7 @@ def serialise(institution: InstitutionPage, request) -> dict:
 
 @require_GET
 def institution_list(request):
-    queryset = InstitutionPage.objects.live().select_related("unit").order_by("title", "pk")
+    queryset = InstitutionPage.objects.live().select_related("unit").order_by("sort_key", "pk")
     return paginated_json(
         request,
         InstitutionFilter,

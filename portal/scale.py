@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from core.text import fold_text
+from core.text import collation_key, fold_text
 from events.choices import EventKind
 from events.feed_entries import write_entries
 from events.models import Attendance, Audience, EventDate, EventPage, Session, SessionChange, Topic, is_long
@@ -196,6 +196,7 @@ def add_institutions(rng, count: int, now, first_day: dt.date) -> list[Instituti
                     "closed_on": None,
                     "publishes_directly": False,
                     "search_text": fold_text(f"{title} {code} Số {number}, {unit.name}"),
+                    "sort_key": collation_key(title),
                 },
             )
         )

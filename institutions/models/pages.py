@@ -20,7 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.public_cache import cache_publicly, filter_form_cache
-from core.text import AsciiSlugMixin, choice_label, fold_text, refresh_search_text
+from core.text import AsciiSlugMixin, choice_label, collation_key, fold_text, refresh_search_text
 
 from ..choices import InstitutionKind, InstitutionLevel, Sector, Weekday
 from ..filters import InstitutionFilter
@@ -50,7 +50,7 @@ class InstitutionIndexPage(Page):
             .live()
             .select_related("unit")
             .prefetch_related("opening_hours", "closures")
-            .order_by("title")
+            .order_by("sort_key", "pk")
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -166,6 +166,8 @@ class InstitutionPage(AsciiSlugMixin, Page):
     )
     # Name, address and code without diacritics or case, so "dong loc" finds "Đồng Lộc" on any database.
     search_text = models.TextField(editable=False, default="")
+    # The title's place in Vietnamese alphabetical order (`core.text.collation_key`): lists sort by it.
+    sort_key = models.CharField(max_length=800, editable=False, default="", db_index=True)
 
     objects = InstitutionPageManager()
 
@@ -223,6 +225,11 @@ class InstitutionPage(AsciiSlugMixin, Page):
         refresh_search_text(
             self, " ".join([self.title, self.address, self.code]), kwargs, {"title", "address", "code"}
         )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "title" in update_fields:
+            self.sort_key = collation_key(self.title)
+            if update_fields is not None and "sort_key" not in update_fields:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "sort_key"]
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import collation_key
+
 from ..choices import UnitLevel
 
 
@@ -130,12 +132,14 @@ class AdministrativeUnit(models.Model):
 
 
 def units_for_choices(units: Iterable[AdministrativeUnit]) -> list:
-    """Grouped <select> choices: today's units first, then the units before 1 July 2025."""
+    """Grouped <select> choices: today's units first, then the units before 1 July 2025; in each group
+    by level as given, then by name in Vietnamese alphabetical order (`core.text.collation_key`)."""
     units = list(units)
     today = timezone.localdate()
     code_counts = Counter(unit.code for unit in units)
+    level_order = {level: position for position, level in enumerate(dict.fromkeys(u.level for u in units))}
     current, former = [], []
-    for unit in units:
+    for unit in sorted(units, key=lambda unit: (level_order[unit.level], collation_key(unit.name))):
         choice = (unit.area_value(code_counts[unit.code] > 1), str(unit))
         (current if unit.is_valid_on(today) else former).append(choice)
     return [(_("Current units"), current), (_("Before 1 July 2025"), former)]

@@ -48,3 +48,23 @@ def test_a_page_saved_without_a_slug_gets_an_ascii_one_and_a_page_with_one_keeps
     assert (event.slug, second.slug) == ("lop-doc-sach", "lop-doc-sach-2")
     institution.refresh_from_db()
     assert institution.slug == "thư-viện-đồng-lộc"  # an existing address does not change
+
+
+def test_vietnamese_alphabetical_order_letters_first_then_tones():
+    from core.text import collation_key
+
+    shuffled = ["Yên Hòa", "Hương Xuân", "Đức Thọ", "Hoành Sơn", "Cạ", "Hương Đô", "Dương Thủy", "Cá",
+                "Ân", "Hàm Nghi", "Ca", "Hà Huy Tập", "An", "Cà", "Ăn", "Cả", "Cã", "Đồng Lộc", "Can Lộc",
+                "Cẩm Xuyên"]  # fmt: skip
+    assert sorted(shuffled, key=collation_key) == [
+        "An", "Ăn", "Ân",  # a ă â
+        "Ca", "Cà", "Cả", "Cã", "Cá", "Cạ",  # the same letters: by tone, level to nặng
+        "Can Lộc", "Cẩm Xuyên",
+        "Dương Thủy", "Đồng Lộc", "Đức Thọ",  # đ right after d, not after y
+        "Hà Huy Tập", "Hàm Nghi", "Hoành Sơn",  # a word before a longer word it begins
+        "Hương Đô", "Hương Xuân",
+        "Yên Hòa",
+    ]  # fmt: skip
+    assert collation_key("HÀ TĨNH") == collation_key("hà tĩnh")
+    key = collation_key("Đồng Lộc 2")
+    assert key.isascii() and key.isalnum() and key == key.lower()  # ordered as bytes by any database

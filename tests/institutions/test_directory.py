@@ -240,3 +240,34 @@ def test_the_directory_filter_form_is_kept_for_each_address(client, directory, i
     assert "checked" in museum_box(client.get(directory.url, {"kind": "museum"}))
     assert "checked" not in museum_box(client.get(directory.url))
     assert "checked" in museum_box(client.get(directory.url, {"kind": "museum"}))
+
+
+def test_directory_and_api_list_names_in_vietnamese_alphabetical_order(client, directory, institutions):
+    InstitutionPageFactory(title="Đình làng Kim Đôi", code="DI-KD", kind="museum", unit=unit("18373"))
+    InstitutionPageFactory(title="Bảo tàng tỉnh", code="BT-T", kind="museum", unit=unit("18373"))
+    expected = [
+        "Bảo tàng tỉnh",
+        "Đình làng Kim Đôi",  # Đ after D and before E, not after Y
+        "Khu lưu niệm Nguyễn Du",
+        "Thư viện Bộ Chỉ huy Quân sự tỉnh",
+        "Thư viện huyện Can Lộc",
+        "Thư viện xã Thiên Lộc",
+        "Trung tâm Văn hóa huyện Can Lộc",
+    ]
+    assert titles(client.get(directory.url)) == expected
+    assert [row["name"] for row in client.get("/api/v1/institutions").json()["results"]] == expected
+
+
+def test_area_choices_are_in_vietnamese_alphabetical_order_current_units_first(client, directory):
+    import re
+
+    content = client.get(directory.url).content.decode()
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', content, re.S)
+    assert [label for label, _options in groups] == ["Đơn vị hiện nay", "Trước ngày 01/07/2025"]
+    current = re.findall(r"<option[^>]*>([^<]+)</option>", groups[0][1])
+    names = [name.split(" ", 1)[1] for name in current if name.startswith(("Xã ", "Phường "))]  # no type word
+    assert names.index("Hà Huy Tập") < names.index("Hoành Sơn")
+    assert names.index("Hương Đô") < names.index("Hương Xuân")
+    from core.text import collation_key
+
+    assert names == sorted(names, key=collation_key)
