@@ -21,6 +21,8 @@ PUBLIC_PAGES = {
     "filtered listing": "/lich-hoat-dong/?kind=club&free=1",
     "month view": "/lich-hoat-dong/?view=month",
     "event": EVENT,
+    "search": "/tim-kiem/?q=thu+vien",
+    "search too short": "/tim-kiem/?q=a",
     "English home": "/en/",
     "not found": "/khong-co-trang-nay/",
 }

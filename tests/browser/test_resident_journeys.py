@@ -127,7 +127,9 @@ def top_of(locator) -> float:
     return locator.bounding_box()["y"]
 
 
-def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_the_first_screen(phone, site):
+def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_the_first_screen(
+    phone, site, axe
+):
     phone.goto(site.url + "/lich-hoat-dong/?kind=club&kind=class")
     assert fits_the_screen(phone)
     summary = phone.locator(".filter-panel > summary")
@@ -137,6 +139,7 @@ def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_
     assert top_of(first) + 40 < 740  # its time and title are on the first screen
     chips = phone.get_by_role("list", name="Bộ lọc đang dùng")
     expect(chips.get_by_role("link", name=re.compile("^Lớp học"))).to_be_visible()
+    assert axe(phone) == []
     if SCREENSHOTS.is_dir():
         phone.screenshot(path=SCREENSHOTS / "listing-360.png")
 
@@ -150,7 +153,7 @@ def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_
     expect(phone.locator(".filter-panel > summary")).to_have_text("Bộ lọc (2)")
 
 
-def test_on_a_phone_the_month_is_an_agenda(phone, site):
+def test_on_a_phone_the_month_is_an_agenda(phone, site, axe):
     phone.goto(site.url + "/lich-hoat-dong/?view=month")
     assert fits_the_screen(phone)
     expect(phone.locator("table.month")).to_be_hidden()
@@ -159,11 +162,12 @@ def test_on_a_phone_the_month_is_an_agenda(phone, site):
     expect(days.first).to_be_visible()
     assert top_of(phone.locator(".agenda .result").first) < 740
     expect(phone.get_by_role("link", name="Tháng sau")).to_be_visible()
+    assert axe(phone) == []
     if SCREENSHOTS.is_dir():
         phone.screenshot(path=SCREENSHOTS / "month-360.png")
 
 
-def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_screen(phone, site):
+def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_screen(phone, site, axe):
     phone.goto(site.url + "/lich-hoat-dong/?kind=club")
     phone.locator(".results .result h4 a").first.tap()
     summary = phone.locator("[data-schedule-summary]")
@@ -173,3 +177,4 @@ def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_scre
     box = summary.bounding_box()
     assert box["y"] + box["height"] <= 740
     assert fits_the_screen(phone)
+    assert axe(phone) == []
