@@ -156,11 +156,12 @@ def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_
 def test_on_a_phone_the_month_is_an_agenda(phone, site, axe):
     phone.goto(site.url + "/lich-hoat-dong/?view=month")
     assert fits_the_screen(phone)
-    expect(phone.locator("table.month")).to_be_hidden()
-    days = phone.locator(".agenda h3.day")
+    expect(phone.locator("table.month thead")).to_be_hidden()  # no weekday columns
+    days = phone.locator("table.month h3:visible")
     assert days.count() > 0
-    expect(days.first).to_be_visible()
-    assert top_of(phone.locator(".agenda .result").first) < 740
+    assert re.match(r"^Thứ .+, \d\d/\d\d/\d{4}$", days.first.inner_text())  # the whole date, as a heading
+    expect(phone.locator("table.month td:not(.has-sessions)").first).to_be_hidden()  # days without sessions
+    assert top_of(phone.locator("table.month td.has-sessions a").first) < 740
     expect(phone.get_by_role("link", name="Tháng sau")).to_be_visible()
     assert axe(phone) == []
     if SCREENSHOTS.is_dir():
