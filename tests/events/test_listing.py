@@ -399,3 +399,13 @@ def test_an_editors_preview_of_the_listing_is_not_kept(client, programme, rf):
     assert '<option value="van-hoa-doc">' in preview.content.decode()
     assert kept_form(preview=True) is None
     assert kept_form(preview=False) == public
+
+
+def test_an_invalid_from_date_says_so_and_lists_from_today(client, programme):
+    response = client.get(LISTING, {"from": "abc"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Từ ngày: Nhập một ngày hợp lệ." in content
+    assert '<details class="filter-panel" open>' in content  # unfolded on a phone, so the message is seen
+    days = list(response.context["days"])
+    assert days and days[0] >= NOW.date()  # nothing before today, as without a date
