@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.public_cache import content_changed
+from institutions.models import Closure
 
-from .choices import SessionStatus
+from .choices import SessionStatus, Venue
 from .feed_entries import write_entries
 from .models import EventDate, EventPage, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
@@ -86,11 +88,19 @@ def occurrences(event: EventPage, until: dt.datetime | None = None) -> list[Occu
     all_starts = sorted({start for start in [*starts, *extras] if start.date() not in excluded})
 
     changes = {change.original_date: change for change in event.changes.all()}
+    closed = closure_notes(event)
     result = []
     for start in all_starts:
         base = {"original_start": start, "all_day": event.all_day, "is_extra": start in extras}
         change = changes.get(start.date())
-        if change is None:
+        if change is None and (note := closed(start.date())) is not None:
+            # The institution is closed that day: the session does not take place, and says why.
+            result.append(
+                Occurrence(
+                    start=start, end=start + duration, status=SessionStatus.CANCELLED, note=note, **base
+                )
+            )
+        elif change is None:
             result.append(Occurrence(start=start, end=start + duration, **base))
         elif change.cancelled:
             result.append(
@@ -115,6 +125,39 @@ def occurrences(event: EventPage, until: dt.datetime | None = None) -> list[Occu
                 )
             )
     return result
+
+
+def closure_notes(event: EventPage):
+    """For an event held at its institution: a function giving, for a day, why the institution is closed
+    then ("Cơ sở nghỉ: Tết Nguyên đán"), or None when it is open (`Closure` rules: date ranges, monthly)."""
+    if event.venue != Venue.INSTITUTION:
+        return lambda day: None
+    parent = event.get_parent()
+    closures = list(Closure.objects.filter(page_id=parent.pk)) if parent else []
+
+    def note(day: dt.date) -> str | None:
+        for closure in closures:
+            if closure.applies_on(day):
+                with translation.override(settings.LANGUAGE_CODE):  # stored, as editors' notes are
+                    closed = gettext("The institution is closed")
+                return f"{closed}: {closure.reason}" if closure.reason else closed
+        return None
+
+    return note
+
+
+def closure_days(event: EventPage) -> list[dt.date]:
+    """The days of the event's sessions that fall on its institution's closure days and that no date off
+    or session change of the event covers yet (they show as cancelled until one does)."""
+    closed = closure_notes(event)
+    covered = set(event.changes.values_list("original_date", flat=True))
+    sessions = (
+        event.sessions.filter(in_schedule=True)
+        .order_by("original_start")
+        .values_list("original_start", flat=True)
+    )
+    days = (timezone.localtime(start).date() for start in sessions)
+    return [day for day in days if day not in covered and closed(day) is not None]
 
 
 @transaction.atomic

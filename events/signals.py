@@ -38,11 +38,12 @@ def page_row_saved(sender, instance, raw=False, **kwargs):
 
 
 def institution_published(sender, instance, **kwargs):
-    """The feeds show an institution's name, address and position with each of its events, and its
-    address is part of theirs: their stored VEVENTs are written again with it."""
+    """An institution's publication may change its closure days (its events' sessions on them show as
+    cancelled) and what the feeds show with each of its events (its name, address, position and the
+    address of its pages): its live events' sessions and stored VEVENTs are written again."""
     with transaction.atomic():
-        events = FeedEntry.objects.filter(institution_id=instance.pk, window_first__isnull=True, listed=True)
-        write_entries(events.values_list("event_id", flat=True).distinct())
+        for event in EventPage.objects.live().child_of(instance):
+            materialise_sessions(event)
 
 
 def topic_saved(sender, instance, raw=False, created=False, **kwargs):

@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from institutions.record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
 
 from .admin_views import attendance_entry_view, can_enter_attendance
+from .closure_views import closure_days_view, warn_about_closure_days
 from .models import Attendance, Campaign, Topic
 
 
@@ -66,7 +67,15 @@ register_snippet(EventDataGroup)
 
 @hooks.register("register_admin_urls")
 def register_attendance_url():
-    return [path("attendance/", attendance_entry_view, name="events_attendance_entry")]
+    return [
+        path("attendance/", attendance_entry_view, name="events_attendance_entry"),
+        path("events/<int:pk>/closure-days/", closure_days_view, name="events_closure_days"),
+    ]
+
+
+@hooks.register("after_publish_page")
+def closure_days_warning(request, page):
+    warn_about_closure_days(request, page)
 
 
 class AttendanceMenuItem(MenuItem):
