@@ -1,7 +1,9 @@
 """What a resident does: find an activity, take it into a calendar, find a place near them on a phone."""
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -120,7 +122,9 @@ def test_resident_uses_the_directory_on_a_phone(phone, site):
     expect(phone.locator(".status").first).to_have_text(re.compile("Đang mở cửa|Đang đóng cửa"))
 
 
-SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `PORTAL_SCREENSHOTS=1 make test-browser` writes the README's phone screenshots again.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TAKE_SCREENSHOTS = bool(os.environ.get("PORTAL_SCREENSHOTS"))
 
 
 def top_of(locator) -> float:
@@ -140,7 +144,7 @@ def test_on_a_phone_the_listing_folds_its_filters_and_shows_the_first_result_on_
     chips = phone.get_by_role("list", name="Bộ lọc đang dùng")
     expect(chips.get_by_role("link", name=re.compile("^Lớp học"))).to_be_visible()
     assert axe(phone) == []
-    if SCREENSHOTS.is_dir():
+    if TAKE_SCREENSHOTS:
         phone.screenshot(path=SCREENSHOTS / "listing-360.png")
 
     # One tap drops a filter; another unfolds the form, which works as on a wide screen.
@@ -164,7 +168,7 @@ def test_on_a_phone_the_month_is_an_agenda(phone, site, axe):
     assert top_of(phone.locator("table.month td.has-sessions a").first) < 740
     expect(phone.get_by_role("link", name="Tháng sau")).to_be_visible()
     assert axe(phone) == []
-    if SCREENSHOTS.is_dir():
+    if TAKE_SCREENSHOTS:
         phone.screenshot(path=SCREENSHOTS / "month-360.png")
 
 
@@ -173,7 +177,7 @@ def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_scre
     phone.locator(".results .result h4 a").first.tap()
     summary = phone.locator("[data-schedule-summary]")
     expect(summary).to_be_visible()
-    if SCREENSHOTS.is_dir():
+    if TAKE_SCREENSHOTS:
         phone.screenshot(path=SCREENSHOTS / "event-360.png")
     box = summary.bounding_box()
     assert box["y"] + box["height"] <= 740

@@ -146,4 +146,3 @@ def test_past_sessions_back_to_the_first_are_stored(frozen_now):
 
 def test_materialising_reports_what_changed(weekly_class):
     assert materialise_sessions(weekly_class) == (0, 0, 0)
-
