@@ -355,21 +355,26 @@ class StoredFeed:
         return [block for _event, block in blocks], *self.made_of(figures)
 
     def write_here(self, event_ids: list[int], listed) -> list[tuple[int, bytes]]:
-        window, request = self.window, self.request
-        sessions = SessionRow.read(
-            Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(
-                window.first, window.last
-            )
-        )
-        by_event: dict[int, list[SessionRow]] = defaultdict(list)
-        for session in sessions:
-            by_event[session.event_id].append(session)
-        wanted = {event_id for event_id, rows in by_event.items() if listed(rows)}
-        sessions = [s for s in sessions if s.event_id in wanted]
-        events = feed_events(wanted, sessions)
-        return event_blocks(
-            events, sessions, lambda event: request.build_absolute_uri(event.get_url(request)), SEQUENCE_EPOCH
-        )
+        return written_on_request(self.request, self.window, event_ids, listed)[1]
+
+
+def written_on_request(
+    request, window: Window, event_ids, listed: Callable[[list[SessionRow]], bool] = lambda sessions: True
+) -> tuple[list[FeedEvent], list[tuple[int, bytes]]]:
+    """The events `listed` keeps of `event_ids`, cut to the window from their sessions in it and written
+    on the request with its address: (the events, each one's VEVENT block in the order of their ids)."""
+    # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
+    sessions = SessionRow.read(
+        Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(window.first, window.last)
+    )
+    by_event: dict[int, list[SessionRow]] = defaultdict(list)
+    for session in sessions:
+        by_event[session.event_id].append(session)
+    wanted = {event_id for event_id, rows in by_event.items() if listed(rows)}
+    sessions = [s for s in sessions if s.event_id in wanted]
+    events = feed_events(wanted, sessions)
+    url_for = lambda event: request.build_absolute_uri(event.get_url(request))  # noqa: E731
+    return events, event_blocks(events, sessions, url_for, SEQUENCE_EPOCH)
 
 
 def fetch_raw(sql: str, params) -> list[tuple]:

@@ -17,12 +17,10 @@ from django.views.decorators.http import require_GET
 from core.public_cache import cache_publicly
 from institutions.models import InstitutionPage
 
-from .feed_entries import SessionRow, StoredFeed, Window, default_window, serves_stored
+from .feed_entries import StoredFeed, Window, default_window, serves_stored, written_on_request
 from .filters import SessionFilter
-from .ical import build_calendar, calendar_bytes, calendar_of, feed_events
+from .ical import SEQUENCE_EPOCH, build_calendar, calendar_of, feed_events
 from .models import EventPage, Session
-
-FEED_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def feed_window(filterset: SessionFilter) -> tuple[dt.date, dt.date]:
@@ -78,25 +76,20 @@ def stored_body(request, name, window: Window, filterset: SessionFilter, institu
     feed = StoredFeed(request, window, event_filter, institution_id)
     if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
         etag, stamp = feed.validators()
-        stamp = stamp or FEED_EPOCH
+        stamp = stamp or SEQUENCE_EPOCH
         if get_conditional_response(request, etag=etag, last_modified=stamp.timestamp()) is not None:
             return None, etag, stamp
     blocks, etag, stamp = feed.read((lambda sessions: True) if narrowed else window.lists_any)
-    return calendar_of(name, blocks), etag, stamp or FEED_EPOCH
+    return calendar_of(name, blocks), etag, stamp or SEQUENCE_EPOCH
 
 
 def written_body(request, name, window: Window, matching) -> tuple[bytes, dt.datetime]:
     """The feed written on the request from the sessions in its window, for a request on another address
     than the site's: (body, the latest publication of its events)."""
     event_ids = set(matching.order_by().values_list("event_id", flat=True).distinct())
-    # Moved sessions count where they were scheduled too, so the clipped rule has no phantom occurrence.
-    sessions = SessionRow.read(
-        Session.objects.filter(event_id__in=event_ids, in_schedule=True).touching(window.first, window.last)
-    )
-    events = feed_events(event_ids, sessions)
-    url_for = lambda event: request.build_absolute_uri(event.get_url(request))  # noqa: E731
-    stamp = max((event.last_published_at for event in events if event.last_published_at), default=FEED_EPOCH)
-    return calendar_bytes(name, events, sessions, url_for, FEED_EPOCH), stamp
+    events, blocks = written_on_request(request, window, event_ids)
+    published = [event.last_published_at for event in events if event.last_published_at]
+    return calendar_of(name, [block for _event, block in blocks]), max(published, default=SEQUENCE_EPOCH)
 
 
 @require_GET

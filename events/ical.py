@@ -179,17 +179,6 @@ def with_sessions(events: Iterable[FeedEvent], sessions: Iterable[Session]):
             yield event, sorted(event_sessions, key=lambda s: s.original_start)
 
 
-def calendar_bytes(
-    name: str,
-    events: Iterable[FeedEvent],
-    sessions: Iterable[Session],
-    url_for,
-    stamp: dt.datetime,
-) -> bytes:
-    """`build_calendar(...).to_ical()`, with each event's components kept in the cache."""
-    return calendar_of(name, [block for _pk, block in event_blocks(events, sessions, url_for, stamp)])
-
-
 def calendar_of(name: str, blocks: list[bytes]) -> bytes:
     """A calendar of VEVENT blocks as `to_ical()` writes them, with the zone they use."""
     head, end = new_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
