@@ -11,7 +11,7 @@ from collections import Counter, OrderedDict
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -128,7 +128,7 @@ def listing_context(page, request) -> dict:
         )
         return context
 
-    paginator = CappedPaginator(sessions.values_list("pk", flat=True), LISTING_PAGE_SIZE)
+    paginator = CappedPaginator(sessions.values_list("pk", "event_id"), LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     # The rows of the page and of what is on now, read by id in one query, with only what a list shows.
     rows = {
@@ -136,12 +136,27 @@ def listing_context(page, request) -> dict:
         for session in Session.objects.filter(pk__in=[*running_ids, *page_obj.object_list]).listed(request)
     }
     page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
+    count_other_sessions(page_obj.object_list, sessions)
     days: OrderedDict[dt.date, list[ListedSession]] = OrderedDict()
     for session in page_obj.object_list:
         days.setdefault(timezone.localtime(session.start).date(), []).append(session)
     running = [rows[pk] for pk in running_ids if pk in rows]
     context.update(page_obj=page_obj, paginator=paginator, days=days, running=running)
     return context
+
+
+def count_other_sessions(cards: list[ListedSession], sessions: SessionQuerySet) -> None:
+    """Sets on each card how many more of its event's sessions match ("và 47 buổi khác"): one
+    grouped count for the events of the page."""
+    by_event = {card.event.pk: card for card in cards}
+    totals = (
+        sessions.filter(event_id__in=by_event)
+        .order_by()
+        .values_list("event_id")
+        .annotate(total=Count("pk"))
+    )
+    for event_id, total in totals:
+        by_event[event_id].others = max(total - 1, 0)
 
 
 def month_days(
@@ -189,19 +204,36 @@ class CappedPaginator(Paginator):
     """Pages through at most `cap` + 1 matches: the province's whole year ahead is "more than 500
     sessions", and counting it exactly would read every row of it for each listing page.
 
-    Given ids, one scan reads those of the first `cap` + 1 matches in order, which gives both the
-    count and each page's ids, so the filters' joins are walked once.
+    Given (id, event id) pairs, one scan reads those of the first `cap` + 1 matches in order, which
+    gives both the count and each page's ids, so the filters' joins are walked once. An event is
+    shown once, at its first match (its card says how many more there are): the pages go through
+    those first matches, `count` stays the number of sessions.
     """
 
     cap = 500
 
     @cached_property
-    def ids(self) -> list[int]:
+    def rows(self) -> list[tuple[int, int]]:
         return list(self.object_list[: self.cap + 1])
 
     @cached_property
+    def ids(self) -> list[int]:
+        """The first match of each event, in order."""
+        seen: set[int] = set()
+        ids = []
+        for pk, event_id in self.rows[: self.cap]:
+            if event_id not in seen:
+                seen.add(event_id)
+                ids.append(pk)
+        return ids
+
+    @cached_property
     def count(self) -> int:
-        return len(self.ids)
+        return len(self.rows)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-len(self.ids) // self.per_page))
 
     @property
     def capped(self) -> bool:

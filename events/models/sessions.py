@@ -129,6 +129,7 @@ class ListedSession:
     status: str
     event: ListedEvent
     institution: ListedInstitution
+    others: int = 0  # in a listing: how many more sessions of the event match
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:
