@@ -150,10 +150,7 @@ def count_other_sessions(cards: list[ListedSession], sessions: SessionQuerySet) 
     grouped count for the events of the page."""
     by_event = {card.event.pk: card for card in cards}
     totals = (
-        sessions.filter(event_id__in=by_event)
-        .order_by()
-        .values_list("event_id")
-        .annotate(total=Count("pk"))
+        sessions.filter(event_id__in=by_event).order_by().values_list("event_id").annotate(total=Count("pk"))
     )
     for event_id, total in totals:
         by_event[event_id].others = max(total - 1, 0)
