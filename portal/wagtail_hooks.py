@@ -2,11 +2,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .dashboard import can_view_statistics, dashboard_view, drilldown_view
 from .models import Target
+from .staff_home import StaffHomePanel
 
 
 @hooks.register("register_admin_urls")
@@ -37,3 +39,16 @@ class TargetViewSet(SnippetViewSet):
 
 
 register_snippet(TargetViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def staff_home_panels(request, panels):
+    """The person's own work first (`staff_home`); Wagtail's review panels stay, its recent edits and
+    locked pages go."""
+    panels[:] = [panel for panel in panels if not isinstance(panel, RecentEditsPanel | LockedPagesPanel)]
+    panels.append(StaffHomePanel(request))
+
+
+@hooks.register("construct_homepage_summary_items")
+def no_site_summary(request, summary_items):
+    summary_items.clear()
