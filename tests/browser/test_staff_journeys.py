@@ -61,15 +61,21 @@ def test_editor_creates_a_weekly_class_and_a_moderator_publishes_it(page, site, 
     expect(moderator.locator(".messages")).to_contain_text(f"Đã cập nhật trang “{CLASS}”")
     moderator.context.close()
 
-    # Residents see it in the listing, on Tuesdays and Thursdays at 19:00.
+    # Residents see it in the listing: one card, from its first Tuesday, with the sessions that follow.
     page.goto(site.url + "/lich-hoat-dong/?q=tiếng+Anh")
-    days = [
-        dt.date.fromisoformat(day)
-        for day in page.locator(".results h3.day time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    assert (
+        dt.date.fromisoformat(page.locator(".results h3.day time").first.get_attribute("datetime")) == first
+    )
+    expect(page.locator(".results .other-sessions")).to_contain_text("buổi khác")
+    # Its page lists them all: Tuesdays and Thursdays at 19:00.
+    page.locator(".results .other-sessions a").click()
+    starts = [
+        dt.datetime.fromisoformat(start)
+        for start in page.locator("ul.sessions time").evaluate_all("ts => ts.map(t => t.dateTime)")
     ]
-    assert days[0] == first
-    assert {day.weekday() for day in days} == {1, 3}
-    assert all(time.startswith("19:00") for time in page.locator(".results .time").all_inner_texts())
+    assert len(starts) > 5 and starts[0].date() == first  # the next five, and the rest folded
+    assert {start.weekday() for start in starts} == {1, 3}
+    assert {start.astimezone(HANOI).strftime("%H:%M") for start in starts} == {"19:00"}
 
 
 def test_officer_enters_attendance_and_downloads_the_statistics(page, site, axe):

@@ -1,7 +1,10 @@
 """Measure how much of the admin reads in Vietnamese.
 
-The share of the strings each screen looks up in the translation catalogues that have a Vietnamese
-translation; strings that Wagtail's JavaScript translates in the browser are not counted.
+Two measures per screen: the share of the strings it looks up in the translation catalogues that have a
+Vietnamese translation, and the English words left in what a person sees of it (`portal.admin_words`:
+its visible text and the labels read out, which also catches English that no catalogue is asked for,
+written straight into a template). Strings that Wagtail's JavaScript translates in the browser are not
+counted; the browser walk (tests/browser/test_admin_words.py) sees those too.
 """
 
 from collections import Counter
@@ -16,6 +19,8 @@ from django.utils.translation import trans_real
 from events.models import EventPage
 from institutions.models import InstitutionIndexPage
 
+from ...admin_words import english_words, visible_text
+
 
 def screens() -> list[tuple[str, str]]:
     event = EventPage.objects.order_by("pk").first()
@@ -29,10 +34,15 @@ def screens() -> list[tuple[str, str]]:
         ("visit entry", "/admin/visits/"),
         ("statistics", "/admin/statistics/"),
         ("import", "/admin/import/"),
+        ("site history", "/admin/reports/site-history/"),
+        ("aging pages", "/admin/reports/aging-pages/"),
+        ("account", "/admin/account/"),
+        ("page tree top", "/admin/pages/"),
     ]
     if event:
         found.insert(2, ("page editor", f"/admin/pages/{event.pk}/edit/"))
         found.insert(3, ("page history", f"/admin/pages/{event.pk}/history/"))
+        found.insert(4, ("new event", f"/admin/pages/add/events/eventpage/{event.get_parent().pk}/"))
     return found
 
 
@@ -67,13 +77,21 @@ class Command(BaseCommand):
             return lookup
 
         total_seen = total_translated = 0
+        english_seen: Counter = Counter()
         try:
             for name in originals:
                 setattr(trans_real, name, recording(name))
                 setattr(translation._trans, name, getattr(trans_real, name))
+            self.stdout.write(
+                f"{'screen':18} {'HTTP':4}  {'translated':>10} {'share':>6}  English words seen"
+            )
             for label, url in screens():
                 looked_up.clear()
                 response = client.get(url)
+                # The person's own name is theirs, not the admin's words.
+                text = visible_text(response.content.decode()).replace(user.get_username(), " ")
+                english = english_words(text)
+                english_seen.update(english)
                 seen = len(looked_up)
                 missing_here = sum(1 for message in looked_up if message in untranslated)
                 total_seen += seen
@@ -81,13 +99,19 @@ class Command(BaseCommand):
                 share = 100 * (seen - missing_here) / seen if seen else 100
                 self.stdout.write(
                     f"{label:18} {response.status_code}  {seen - missing_here:4}/{seen:<4} {share:5.1f}%"
+                    f"  {len(english)}"
                 )
         finally:
             for name, function in originals.items():
                 setattr(trans_real, name, function)
                 setattr(translation._trans, name, function)
         share = 100 * total_translated / total_seen if total_seen else 100
-        self.stdout.write(f"{'all screens':18}      {total_translated:4}/{total_seen:<4} {share:5.1f}%")
+        self.stdout.write(
+            f"{'all screens':18}      {total_translated:4}/{total_seen:<4} {share:5.1f}%"
+            f"  {sum(english_seen.values())}"
+        )
         if missing:
             for message, _count in untranslated.most_common():
                 self.stdout.write(repr(message))
+            for word, count in english_seen.most_common():
+                self.stdout.write(f"English seen: {word} ×{count}")
