@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from institutions.choices import InstitutionKind
-from institutions.filters import AreaFilter, QuickSelectMultiple
+from institutions.filters import AreaFilter, NearFilter, QuickSelectMultiple
 from institutions.models import InstitutionPage
 
 from .choices import AudienceCode, EventKind
@@ -136,6 +136,7 @@ class SessionFilter(django_filters.FilterSet):
     )
     area = AreaFilter(unit_path="institution__unit", label=_("Area"))
     free = FlagFilter(field_name="event__is_free", label=_("Free only"))
+    near = NearFilter(path="institution__", label=_("Nearest to"))
 
     class Meta:
         model = Session

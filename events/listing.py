@@ -11,12 +11,14 @@ from collections import Counter, OrderedDict
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from core.public_cache import filter_form_cache
+from institutions.geography import distance_km, unit_centres
+from institutions.models import InstitutionPage
 
 from .choices import SessionStatus
 from .filters import SessionFilter, date_in_range
@@ -83,7 +85,13 @@ def listing_context(page, request) -> dict:
             running = sessions.running_long().order_by("end", "pk").values_list("pk", flat=True)
             running_ids = list(running[:RUNNING_SHOWN])
         sessions = sessions.coming()
-    sessions = sessions.order_by("start", "pk")
+    near = filterset.form.cleaned_data.get("near") if filterset.is_bound else None
+    if near is not None and view == "list":
+        # "Gần tôi": the nearest places first, each event once at its next session (CappedPaginator).
+        sessions = sessions.order_by(F("near_distance").asc(nulls_last=True), "start", "pk")
+        running_ids = []
+    else:
+        sessions = sessions.order_by("start", "pk")
 
     chips = filter_chips(request, filterset)
     context = {
@@ -133,16 +141,30 @@ def listing_context(page, request) -> dict:
     # The rows of the page and of what is on now, read by id in one query, with only what a list shows.
     rows = {
         session.pk: session
-        for session in Session.objects.filter(pk__in=[*running_ids, *page_obj.object_list]).listed(request)
+        for session in Session.objects.filter(pk__in=[*running_ids, *page_obj.object_list]).listed(
+            request, thumbnails=True
+        )
     }
     page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
     count_other_sessions(page_obj.object_list, sessions)
     days: OrderedDict[dt.date, list[ListedSession]] = OrderedDict()
-    for session in page_obj.object_list:
-        days.setdefault(timezone.localtime(session.start).date(), []).append(session)
     running = [rows[pk] for pk in running_ids if pk in rows]
+    if near is not None:
+        add_distances(page_obj.object_list, unit_centres()[near.pk])
+        context.update(near=near, nearest=page_obj.object_list)
+    else:
+        for session in page_obj.object_list:
+            days.setdefault(timezone.localtime(session.start).date(), []).append(session)
     context.update(page_obj=page_obj, paginator=paginator, days=days, running=running)
     return context
+
+
+def add_distances(sessions: list[ListedSession], origin: tuple[float, float]) -> None:
+    ids = {session.institution.pk for session in sessions}
+    rows = InstitutionPage.objects.filter(pk__in=ids).values_list("pk", "latitude", "longitude")
+    places = {pk: (latitude, longitude) for pk, latitude, longitude in rows}
+    for session in sessions:
+        session.distance = distance_km(origin, *places.get(session.institution.pk, (None, None)))
 
 
 def count_other_sessions(cards: list[ListedSession], sessions: SessionQuerySet) -> None:

@@ -7,6 +7,7 @@ import hashlib
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,9 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.public_cache import choices_version, page_cache
+from core.public_cache import choices_version, content_version, page_cache
 
 from .choices import InstitutionKind, InstitutionLevel, Sector
+from .geography import squared_distance, unit_centres
 from .models.units import AdministrativeUnit, units_for_choices
 
 
@@ -144,6 +146,99 @@ class AreaFilter(django_filters.Filter):
         return qs.filter(**{f"{self.unit_path}_id__in": AdministrativeUnit.objects.descendant_ids(value)})
 
 
+class NearSelect(QuickSelect):
+    """Options with `data-lat` and `data-lon`: the centre of each area; and the words near-me.js shows."""
+
+    def __init__(self, attrs=None, choices=()):
+        attrs = {
+            "data-near-me-label": _("Use my location"),
+            "data-near-me-waiting": _("Finding where you are… (your position stays on your device)"),
+            "data-near-me-failed": _("Your location is not available: choose the area from the list."),
+            **(attrs or {}),
+        }
+        super().__init__(attrs, choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {"" if value is None else str(value)}
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple) and label and isinstance(label[0], tuple):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                for inner_value, (text, latitude, longitude) in label:
+                    selected = " selected" if str(inner_value) in chosen else ""
+                    parts.append(
+                        format_html(
+                            '<option value="{}" data-lat="{}" data-lon="{}"{}>{}</option>',
+                            inner_value,
+                            latitude,
+                            longitude,
+                            selected,
+                            text,
+                        )
+                    )
+                parts.append("</optgroup>")
+            else:
+                parts.append(select_option(option_value, label, chosen))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))
+
+
+class NearField(AreaField):
+    """An area to measure distances from: one whose institutions have a place on the map. Its options
+    carry their centres, for the browser to choose the nearest one to the resident (near-me.js)."""
+
+    default_error_messages = {
+        "unknown": _("There is no administrative unit with the code “%(value)s”."),
+        "unplaced": _("No institution in %(area)s has a place on the map yet: choose a neighbouring area."),
+    }
+
+    widget = NearSelect
+
+    @staticmethod
+    def unit_choices():
+        key = f"near-choices:{content_version()}:{get_language()}:{timezone.localdate()}"
+        choices = page_cache().get(key)
+        if choices is None:
+            centres = unit_centres()
+            units = list(AdministrativeUnit.objects.filter(pk__in=centres).order_by("level", "name"))
+            by_value = {unit.code: unit for unit in units} | {unit.area_value(True): unit for unit in units}
+            groups = [
+                (str(label), [(value, (text, *centres[by_value[value].pk])) for value, text in options])
+                for label, options in units_for_choices(units)
+            ]
+            choices = [("", str(_("Anywhere"))), *groups]
+            page_cache().set(key, choices, timeout=60 * 60)
+        return choices
+
+    def to_python(self, value):
+        unit = super().to_python(value)
+        if unit is not None and unit.pk not in unit_centres():
+            raise forms.ValidationError(
+                self.error_messages["unplaced"], code="unplaced", params={"area": unit}
+            )
+        return unit
+
+
+class NearFilter(django_filters.Filter):
+    """Orders rows by distance from the chosen area's centre, nearest first, rows without a place last.
+    `path` leads from the filtered model to the institution."""
+
+    field_class = NearField
+
+    def __init__(self, *args, path: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.path = path
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        origin = unit_centres()[value.pk]
+        return qs.annotate(near_distance=squared_distance(origin, self.path)).order_by(
+            F("near_distance").asc(nulls_last=True), *qs.query.order_by
+        )
+
+
 class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
     # Fields of the institution itself: no row can repeat, so no DISTINCT.
@@ -160,6 +255,7 @@ class InstitutionFilter(django_filters.FilterSet):
         choices=Sector.choices, label=_("Sector"), widget=forms.CheckboxSelectMultiple, distinct=False
     )
     area = AreaFilter(label=_("Area"))
+    near = NearFilter(label=_("Nearest to"))
 
     def search(self, queryset, name, value):
         return queryset.matching(value)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -26,3 +27,9 @@ def navigation_links(request) -> dict[str, str]:
         links = {name: page.get_url(request) for name, page in pages.items() if page is not None}
         page_cache().set(key, links, timeout=NAVIGATION_CACHE_SECONDS)
     return links
+
+
+def map_tiles(request):
+    """The tile server of the institution page's map and its attribution (settings MAP_TILE_URL and
+    MAP_TILE_ATTRIBUTION); an empty address shows no map."""
+    return {"map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}}

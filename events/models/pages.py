@@ -19,6 +19,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.photos import PhotoMixin, photo_panel
 from core.public_cache import cache_publicly
 from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
@@ -80,7 +81,7 @@ class EventPageQuerySet(PageQuerySet):
 EventPageManager = PageManager.from_queryset(EventPageQuerySet)
 
 
-class EventPage(AsciiSlugMixin, Page):
+class EventPage(AsciiSlugMixin, PhotoMixin, Page):
     """A class, club, reading event, exhibition… of one institution, with its schedule."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices, default=EventKind.CLASS)
@@ -107,14 +108,6 @@ class EventPage(AsciiSlugMixin, Page):
         _("registration"), max_length=255, blank=True, help_text=_("How to register, if needed.")
     )
     description = RichTextField(_("description"), blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     # The schedule. Times are Asia/Ho_Chi_Minh wall-clock times (the zone has no daylight saving).
     start = models.DateTimeField(_("starts"))
@@ -161,7 +154,7 @@ class EventPage(AsciiSlugMixin, Page):
             heading=_("Price and registration"),
         ),
         FieldPanel("description"),
-        FieldPanel("image"),
+        photo_panel(),
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]
 
@@ -181,6 +174,7 @@ class EventPage(AsciiSlugMixin, Page):
 
     def clean(self):
         super().clean()
+        self.clean_photo()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The event ends before it starts.")})
         if self.venue == Venue.ADDRESS and not self.venue_address:

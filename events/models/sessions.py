@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.links import PageLink
+from core.photos import THUMBNAIL_SPECS
 from core.text import choice_label
 from institutions.models import InstitutionPage
 
@@ -26,10 +27,11 @@ class SessionQuerySet(models.QuerySet):
         """
         return self.filter(in_schedule=True).select_related("event", "institution", "institution__unit")
 
-    def listed(self, request=None) -> list[ListedSession]:
+    def listed(self, request=None, thumbnails: bool = False) -> list[ListedSession]:
         """The sessions as lists show them: times, status, the event's title, link, kind and price,
         and the institution's name, read as plain rows. Lists show up to a few hundred sessions, and
-        building a Wagtail page model for each event and institution would cost more than the rest."""
+        building a Wagtail page model for each event and institution would cost more than the rest.
+        With `thumbnails`, the events' photos and their thumbnails too, in two more queries."""
         events: dict[int, ListedEvent] = {}
         institutions: dict[int, ListedInstitution] = {}
         sessions = []
@@ -44,15 +46,20 @@ class SessionQuerySet(models.QuerySet):
             url_path,
             kind,
             is_free,
+            image_id,
+            image_alt,
             place_id,
             place,
         ) in self.values_list(*LISTED_COLUMNS):
             if (event := events.get(event_id)) is None:
                 url = PageLink(url_path).get_url(request)
-                event = events[event_id] = ListedEvent(event_id, title, url, kind, is_free)
+                event = ListedEvent(event_id, title, url, kind, is_free, image_id, image_alt)
+                events[event_id] = event
             if (institution := institutions.get(place_id)) is None:
                 institution = institutions[place_id] = ListedInstitution(place_id, place)
             sessions.append(ListedSession(pk, start, end, all_day, status, event, institution))
+        if thumbnails:
+            add_thumbnails(events.values())
         return sessions
 
     def matching(self, query: str) -> SessionQuerySet:
@@ -95,6 +102,7 @@ LONG_SESSION = dt.timedelta(days=1)
 LISTED_COLUMNS = (
     "pk", "start", "end", "all_day", "status",
     "event_id", "event__title", "event__url_path", "event__kind", "event__is_free",
+    "event__image_id", "event__image_alt",
     "institution_id", "institution__title",
 )  # fmt: skip
 
@@ -106,10 +114,24 @@ class ListedEvent:
     url: str | None
     kind: str
     is_free: bool
+    image_id: int | None = None
+    image_alt: str = ""
+    image: object = None  # the Wagtail image, with its thumbnails read (`add_thumbnails`)
 
     @property
     def kind_label(self) -> str:
         return choice_label(EventKind, self.kind)
+
+
+def add_thumbnails(events) -> None:
+    from wagtail.images import get_image_model
+
+    wanted = {event.image_id for event in events if event.image_id}
+    if not wanted:
+        return
+    images = get_image_model().objects.prefetch_renditions(*THUMBNAIL_SPECS).in_bulk(wanted)
+    for event in events:
+        event.image = images.get(event.image_id)
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -130,6 +152,7 @@ class ListedSession:
     event: ListedEvent
     institution: ListedInstitution
     others: int = 0  # in a listing: how many more sessions of the event match
+    distance: float | None = None  # in a listing by distance ("Gần tôi"): km from the chosen area
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:

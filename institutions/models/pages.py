@@ -19,11 +19,13 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.photos import PhotoMixin, photo_panel, with_thumbnails
 from core.public_cache import cache_publicly, filter_form_cache
 from core.text import AsciiSlugMixin, choice_label, collation_key, fold_text, refresh_search_text
 
 from ..choices import InstitutionKind, InstitutionLevel, Sector, Weekday
 from ..filters import InstitutionFilter
+from ..geography import distance_km, unit_centres
 from ..record_rules import validate_institution_day
 from .units import AdministrativeUnit, period_covers
 
@@ -56,10 +58,19 @@ class InstitutionIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filterset = InstitutionFilter(request.GET or None, queryset=self.institutions())
-        paginator = Paginator(filterset.qs, self.page_size)
+        paginator = Paginator(with_thumbnails(filterset.qs), self.page_size)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        near = (
+            filterset.form.cleaned_data.get("near") if filterset.is_bound and filterset.is_valid() else None
+        )
+        if near is not None:  # "Gần tôi": each card says how far it is
+            origin = unit_centres()[near.pk]
+            for institution in page_obj.object_list:
+                institution.distance = distance_km(origin, institution.latitude, institution.longitude)
         context.update(
             filterset=filterset,
-            page_obj=paginator.get_page(request.GET.get("page")),
+            near=near,
+            page_obj=page_obj,
             paginator=paginator,
             now=timezone.localtime(),
             **filter_form_cache(request),
@@ -99,7 +110,7 @@ class InstitutionPageQuerySet(PageQuerySet):
 InstitutionPageManager = PageManager.from_queryset(InstitutionPageQuerySet)
 
 
-class InstitutionPage(AsciiSlugMixin, Page):
+class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
     """A library, museum, cultural centre or learning centre, owned by its own editors."""
 
     code = models.CharField(
@@ -143,14 +154,6 @@ class InstitutionPage(AsciiSlugMixin, Page):
         help_text=_("Step-free access, accessible toilets, large-print books, parking…"),
     )
     description = RichTextField(_("description"), blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     opened_on = models.DateField(_("opened on"), null=True, blank=True, validators=[validate_institution_day])
     closed_on = models.DateField(
         _("closed on"),
@@ -193,7 +196,7 @@ class InstitutionPage(AsciiSlugMixin, Page):
         InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
         FieldPanel("accessibility"),
         FieldPanel("description"),
-        FieldPanel("image"),
+        photo_panel(),
         FieldRowPanel([FieldPanel("opened_on"), FieldPanel("closed_on")]),
     ]
     settings_panels = Page.settings_panels + [FieldPanel("publishes_directly", permission="superuser")]
@@ -216,6 +219,7 @@ class InstitutionPage(AsciiSlugMixin, Page):
 
     def clean(self):
         super().clean()
+        self.clean_photo()
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("The closing date is before the opening date.")})
         if (self.latitude is None) != (self.longitude is None):

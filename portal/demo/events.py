@@ -12,6 +12,8 @@ from core.text import ascii_slug
 from events.models import Audience, Campaign, EventPage, Topic
 from institutions.models import InstitutionPage
 
+from .photos import demo_photo
+
 
 @dataclass
 class DemoEvent:
@@ -286,6 +288,10 @@ EVENTS.append(
 )
 
 
+# Reading events and classes show a drawn photo; the others none.
+EVENT_PHOTOS = {"reading": "reading", "class": "community_learning_centre"}
+
+
 @transaction.atomic
 def load_demo_events() -> tuple[int, int]:
     """Create the demo events that do not exist yet (by institution and title)."""
@@ -299,7 +305,11 @@ def load_demo_events() -> tuple[int, int]:
             start, end = item.start, item.start + dt.timedelta(days=item.all_day_days - 1)
         else:
             start, end = item.start, item.start + dt.timedelta(hours=item.hours)
+        photo = EVENT_PHOTOS.get(item.kind)
+        image, image_alt = demo_photo(photo) if photo else (None, "")
         event = EventPage(
+            image=image,
+            image_alt=image_alt,
             title=item.title,
             slug=ascii_slug(item.title)[:200],
             kind=item.kind,

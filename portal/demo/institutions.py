@@ -19,6 +19,7 @@ from institutions.models import (
 )
 
 from .institution_list import INSTITUTIONS, DemoInstitution
+from .photos import demo_photo
 
 # Approximate centres of the places the demo uses: (latitude, longitude).
 PLACES = {
@@ -120,7 +121,11 @@ def load_demo_institutions() -> tuple[int, int]:
         if item.code in existing:
             continue
         latitude, longitude = coordinates(item, index)
+        # Some of them with a photo, so that cards show both.
+        image, image_alt = demo_photo(item.kind) if index % 2 == 0 else (None, "")
         page = InstitutionPage(
+            image=image,
+            image_alt=image_alt,
             title=item.name,
             slug=ascii_slug(item.name),
             code=item.code,

@@ -1,7 +1,8 @@
 """Settings shared by every environment: secure by default, configured from the environment.
 
 Variables read here (see README, "Configuration"):
-SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CACHE_URL or REDIS_URL, MEDIA_ROOT, WAGTAILADMIN_BASE_URL.
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CACHE_URL or REDIS_URL, MEDIA_ROOT, WAGTAILADMIN_BASE_URL,
+MAP_TILE_URL, MAP_TILE_ATTRIBUTION.
 """
 
 import os
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site_navigation",
+                "portal.context_processors.map_tiles",
             ],
         },
     },
@@ -220,10 +222,23 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The site serves its uploaded images itself (the photos of pages and cards), unless a reverse proxy serves
+# MEDIA_ROOT at /media/ (SERVE_MEDIA=0 then).
+SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "1") not in ("0", "false", "no", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The institution page's map (Leaflet, vendored under static/vendor/leaflet/): the tile server's address,
+# with Leaflet's {z}/{x}/{y} (and {s}) placeholders, and the attribution its terms ask for, as HTML.
+# OpenStreetMap's own by default; its origin is allowed in the pages' img-src (security.py). An empty
+# MAP_TILE_URL shows no map, only the link to the coordinates.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 WAGTAIL_SITE_NAME = _("Hà Tĩnh lifelong learning")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")

@@ -73,6 +73,36 @@ def validation_errors(checked):
     ]
 
 
+def test_the_institution_map_is_drawn_and_accessible(page, site, axe):
+    """Leaflet draws the map from the vendored files and the test server's tiles under the page's
+    Content-Security-Policy (a refused script, style or image is a console error), the page passes axe
+    with the map's controls in it, and Tab goes through the map and on out of it."""
+    page.goto(site.url + PUBLIC_PAGES["institution"])
+    area = page.locator(".institution-map")
+    area.locator(".leaflet-tile-loaded").first.wait_for()
+    assert area.is_visible()
+    name = page.locator("h1").inner_text()
+    assert area.locator("img.leaflet-marker-icon").get_attribute("alt") == name
+    assert area.locator(".leaflet-control-attribution a[href*='openstreetmap.org/copyright']").count() == 1
+    assert axe(page) == []
+    area.focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if not area.evaluate("map => map.contains(document.activeElement)"):
+            break
+    else:
+        pytest.fail("Tab does not leave the map")
+
+
+def test_without_javascript_the_institution_page_links_to_the_coordinates(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + PUBLIC_PAGES["institution"])
+    assert page.locator(".institution-map").is_hidden()
+    assert page.locator("a[href^='https://www.openstreetmap.org/?mlat=']").is_visible()
+    context.close()
+
+
 def test_the_checkers_report_what_they_find(page, site, axe, vnu, tmp_path):
     """The gates above can fail: a missing text alternative and a stray tag are reported."""
     page.goto(site.url + "/")

@@ -60,3 +60,14 @@ def test_demo_directory_finds_the_libraries_of_can_loc(demo, client, directory):
     assert [page.code for page in response.context["page_obj"].object_list] == ["TV-CANLOC"]
     response = client.get(directory.url, {"kind": "library", "area": "18406"})
     assert [page.code for page in response.context["page_obj"].object_list] == ["TV-X-CANLOC"]
+
+
+def test_demo_pages_have_drawn_photos_with_descriptions(demo, client):
+    from events.models import EventPage
+
+    with_photo = InstitutionPage.objects.exclude(image=None)
+    assert 0 < with_photo.count() < InstitutionPage.objects.count()  # cards with and without
+    assert all(page.image_alt and page.image_alt != page.image.title for page in with_photo)
+    assert EventPage.objects.filter(kind="reading").exclude(image=None).exists()
+    image = with_photo.first().image
+    assert (image.width, image.height) == (1440, 600) and image.file.name.endswith(".jpg")
