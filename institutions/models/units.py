@@ -77,6 +77,16 @@ class AdministrativeUnit(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # For a commune or ward before 1 July 2025: today's unit it became part of (the one that took most
+    # of it, when it was divided); from institutions/data/unit_successors.csv.
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("became part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -96,13 +106,17 @@ class AdministrativeUnit(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = f"{self.unit_type[:1].upper()}{self.unit_type[1:]} {self.name}"
         if self.valid_to and self.valid_to < timezone.localdate():
             return _("%(unit)s (until %(date)s)") % {
-                "unit": label,
+                "unit": self.label,
                 "date": self.valid_to.strftime("%d/%m/%Y"),
             }
-        return label
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """Its type and name: "Phường Thành Sen"."""
+        return f"{self.unit_type[:1].upper()}{self.unit_type[1:]} {self.name}"
 
     def is_valid_on(self, day: dt.date) -> bool:
         return period_covers(self.valid_from, self.valid_to, day)
@@ -138,8 +152,17 @@ def units_for_choices(units: Iterable[AdministrativeUnit]) -> list:
     today = timezone.localdate()
     code_counts = Counter(unit.code for unit in units)
     level_order = {level: position for position, level in enumerate(dict.fromkeys(u.level for u in units))}
+    successor_ids = {unit.successor_id for unit in units if unit.successor_id}
+    successors = AdministrativeUnit.objects.in_bulk(successor_ids) if successor_ids else {}
     current, former = [], []
     for unit in sorted(units, key=lambda unit: (level_order[unit.level], collation_key(unit.name))):
-        choice = (unit.area_value(code_counts[unit.code] > 1), str(unit))
-        (current if unit.is_valid_on(today) else former).append(choice)
+        value = unit.area_value(code_counts[unit.code] > 1)
+        if unit.is_valid_on(today):
+            current.append((value, str(unit)))
+        elif unit.successor_id in successors:
+            # Who knows only the old name finds the new one.
+            label = _("%(unit)s, now part of %(successor)s")
+            former.append((value, label % {"unit": unit, "successor": successors[unit.successor_id].label}))
+        else:
+            former.append((value, str(unit)))
     return [(_("Current units"), current), (_("Before 1 July 2025"), former)]

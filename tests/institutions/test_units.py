@@ -76,3 +76,17 @@ def test_units_are_browsable_and_searchable_in_the_admin(admin_client):
     response = admin_client.get(url, {"q": "Can Lộc"})
     assert response.status_code == 200
     assert "Can Lộc" in response.content.decode()
+
+
+def test_a_former_unit_says_which_of_todays_units_it_became_part_of(db):
+    from institutions.models.units import units_for_choices
+
+    ky_loi = AdministrativeUnit.objects.filter(name="Kỳ Lợi").exclude(valid_to=None).get()
+    assert ky_loi.successor.label == "Phường Vũng Áng"  # divided: the ward that took most of it
+    (_current_label, current), (former_label, former) = units_for_choices(AdministrativeUnit.objects.all())
+    assert str(former_label) == "Trước 01/07/2025"
+    labels = dict(former)
+    assert labels["18073@2025-06-30"] == "Phường Nam Hà (đến 30/06/2025), nay thuộc Phường Thành Sen"
+    linked = AdministrativeUnit.objects.filter(level="commune").exclude(valid_to=None)
+    assert linked.exclude(successor=None).count() == 211  # of 216: five are not in the source
+    assert all(unit.successor.valid_to is None for unit in linked.exclude(successor=None))
