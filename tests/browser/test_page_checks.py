@@ -20,6 +20,8 @@ PUBLIC_PAGES = {
     "listing": "/lich-hoat-dong/",
     "filtered listing": "/lich-hoat-dong/?kind=club&free=1",
     "month view": "/lich-hoat-dong/?view=month",
+    "listing near an area": "/lich-hoat-dong/?near=443",
+    "directory near an area": "/co-so/?near=443",
     "event": EVENT,
     "search": "/tim-kiem/?q=thu+vien",
     "search too short": "/tim-kiem/?q=a",

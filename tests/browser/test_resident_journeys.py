@@ -183,3 +183,25 @@ def test_on_a_phone_an_event_page_says_when_where_and_how_much_on_the_first_scre
     assert box["y"] + box["height"] <= 740
     assert fits_the_screen(phone)
     assert axe(phone) == []
+
+
+def test_resident_lists_the_institutions_near_them(site, browser):
+    """'Dùng vị trí của tôi': the browser picks the nearest area; the position itself never leaves it."""
+    context = browser.new_context(
+        locale="vi-VN", geolocation={"latitude": 18.45, "longitude": 105.75}, permissions=["geolocation"]
+    )
+    page = context.new_page()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url + (request.post_data or "")))
+    page.goto(site.url + "/co-so/")
+    page.get_by_role("button", name="Dùng vị trí của tôi").click()
+    page.wait_for_url(re.compile(r"near=\d+"))
+    assert all("18.45" not in url and "105.75" not in url for url in sent)
+    first = page.locator(".results .result").first
+    expect(first.locator(".distance")).to_contain_text("km")
+    distances = [
+        float(text.split()[1].replace(",", "."))
+        for text in page.locator(".results .distance").all_inner_texts()
+    ]
+    assert distances == sorted(distances)
+    context.close()
