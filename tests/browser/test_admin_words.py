@@ -59,8 +59,9 @@ def walk(page, site, paths):
     return {path: words for path, words in found.items() if words}
 
 
-def test_an_editor_meets_no_english(page, site, ids):
+def test_an_editor_meets_no_english(page, site, ids, axe):
     log_in(page, site, "editor")
+    assert axe(page) == []  # the home page with the editor's own work
     assert (
         walk(
             page,
@@ -98,8 +99,9 @@ def test_an_officer_meets_no_english(page, site):
     assert walk(page, site, paths) == {}
 
 
-def test_provincial_staff_meet_no_english(page, site, ids):
+def test_provincial_staff_meet_no_english(page, site, ids, axe):
     log_in(page, site, "moderator")
+    assert axe(page) == []  # the home page with the province's missing records by area
     paths = ["/admin/", "/admin/pages/", f"/admin/pages/{ids['home']}/", "/admin/statistics/"]
     paths += ["/admin/snippets/", "/admin/snippets/portal/target/", "/admin/import/", "/admin/images/"]
     paths += ["/admin/reports/locked/", "/admin/reports/aging-pages/"]

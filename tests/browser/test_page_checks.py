@@ -29,6 +29,7 @@ PUBLIC_PAGES = {
     "not found": "/khong-co-trang-nay/",
 }
 ADMIN_SCREENS = {
+    "home: the officer's missing records": "/admin/",
     "attendance entry": "/admin/attendance/",
     "visit grid": "/admin/visits/",
     "statistics dashboard": "/admin/statistics/",
