@@ -1,9 +1,9 @@
 """Distances for "Gần tôi" (issue 27): the directory and the listing ordered by distance from an area.
 
-An area's centre is the mean position of the institutions in it (and in the units below it) that have
-coordinates: the reference data gives no coordinates for administrative units, and the places people go
-to are where the institutions are. Distances on the scale of a province are measured on the flat
-(equirectangular), which is within a few metres of the great circle over 100 km.
+An area's centre is where the unit is (`AdministrativeUnit.latitude`/`longitude`, shipped for 293 of the
+299 units in institutions/data/unit_centres.csv); for a unit without one, the mean position of the
+institutions in it and below it that have coordinates. Distances on the scale of a province are measured
+on the flat (equirectangular), which is within a few metres of the great circle over 100 km.
 
 A resident's own position never reaches the server: in the browser, `static/js/near-me.js` picks the
 area whose centre is nearest and sends only that area's code.
@@ -43,13 +43,16 @@ def compute_centres() -> dict[int, tuple[float, float]]:
         while unit_id is not None:  # the unit, and each unit above it
             points[unit_id].append((float(latitude), float(longitude)))
             unit_id = parents.get(unit_id)
-    return {
+    centres = {
         unit_id: (
             round(sum(point[0] for point in found) / len(found), 6),
             round(sum(point[1] for point in found) / len(found), 6),
         )
         for unit_id, found in points.items()
     }
+    placed = unit_model.objects.exclude(latitude=None).values_list("pk", "latitude", "longitude")
+    centres.update({pk: (float(latitude), float(longitude)) for pk, latitude, longitude in placed})
+    return centres
 
 
 def distance_km(origin: tuple[float, float], latitude, longitude) -> float | None:

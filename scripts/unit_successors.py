@@ -1,5 +1,6 @@
 """Write institutions/data/unit_successors.csv: which of today's communes and wards each commune-level unit
-of Hà Tĩnh before 1 July 2025 became part of.
+of Hà Tĩnh before 1 July 2025 became part of; and institutions/data/unit_centres.csv: where each unit is
+(its centre's latitude and longitude), for "Gần tôi".
 
 Source: the 2025 conversion tables of the `vietnamadminunits` package (MIT licence, Tran Ngoc Minh Hieu,
 https://github.com/tranngocminhhieu/vietnamadminunits), version 1.0.4, which follow Resolution
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ROOT / "institutions" / "data" / "ha_tinh_admin_units.csv"
 OUTPUT = ROOT / "institutions" / "data" / "unit_successors.csv"
+CENTRES = ROOT / "institutions" / "data" / "unit_centres.csv"
 PROVINCE = "tinhhatinh"
 
 
@@ -42,6 +44,22 @@ def main(wheel: str) -> None:
                 (PROVINCE,),
             )
         )
+        places_today = {
+            code: (lat, lon)
+            for code, lat, lon in database.execute(
+                "select wardCode, wardLat, wardLon from admin_units where provinceKey = ?", (PROVINCE,)
+            )
+        }
+        places_before = {
+            code: (lat, lon)
+            for code, lat, lon in database.execute(
+                "select wardCode, wardLat, wardLon from admin_units_legacy where provinceKey = ? "
+                "union select districtCode, districtLat, districtLon from admin_units_legacy "
+                "where provinceKey = ? union select provinceCode, provinceLat, provinceLon from admin_units "
+                "where provinceKey = ?",
+                (PROVINCE, PROVINCE, PROVINCE),
+            )
+        }
     old_codes = {f"{PROVINCE}_{district}_{ward}": code for district, ward, code, _d, _n in legacy}
     # The reference's code, else the same name in the same district (a few codes differ between them).
     by_name = {(district_code, name): code for _d, _w, code, district_code, name in legacy}
@@ -75,6 +93,29 @@ def main(wheel: str) -> None:
                 missing.append(f"{row['code']} {row['name']}")
             writer.writerow([row["code"], row["name"], " ".join(codes)])
     print(f"{len(former)} former units: {found} mapped ({divided} divided); not in the source: {missing}")
+    write_centres(rows, places_today, places_before, by_name)
+
+
+def write_centres(rows, places_today, places_before, by_name) -> None:
+    """Each unit's centre: today's units from the 2025 table, the others (and the province) from the
+    table before it; a former commune whose code differs is found by its name in its district."""
+    placed = []
+    for row in rows:
+        today = not row["valid_to"].strip()
+        if today and row["level"] == "commune":
+            place = places_today.get(row["code"])
+        else:
+            place = places_before.get(row["code"]) or places_before.get(
+                by_name.get((row["parent_code"], row["name"]))
+            )
+        if place:
+            valid_to = "" if today else row["valid_to"]
+            placed.append([row["code"], valid_to, f"{place[0]:.6f}", f"{place[1]:.6f}"])
+    with CENTRES.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["code", "valid_to", "latitude", "longitude"])
+        writer.writerows(placed)
+    print(f"{len(placed)} of {len(rows)} units placed")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,10 @@ class AdministrativeUnit(models.Model):
         related_name="predecessors",
     )
 
+    # Where the unit is (its centre), for "Gần tôi": from institutions/data/unit_centres.csv.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
     objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:

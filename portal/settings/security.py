@@ -37,7 +37,7 @@ CONTENT_SECURITY_POLICY = {
 CONTENT_SECURITY_POLICY_ADMIN = {
     "script-src": [SELF, "'unsafe-inline'"],
     "style-src": [SELF, "'unsafe-inline'"],
-    "img-src": [SELF, "data:", "blob:"],
+    "img-src": [SELF, "data:", "blob:", *MAP_TILE_ORIGINS],  # the map in a page's preview
     "font-src": [SELF, "data:"],
     "frame-src": [SELF],
 }
