@@ -13,7 +13,7 @@
   button.type = "button";
   button.className = "near-me";
   button.textContent = select.dataset.nearMeLabel;
-  var status = document.createElement("p");
+  var status = document.createElement("span");
   status.className = "near-me-status";
   status.setAttribute("role", "status");
   select.parentNode.appendChild(button);
