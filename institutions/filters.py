@@ -36,12 +36,15 @@ class QuickSelectMixin:
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):  # a group: (its name, its choices)
                 parts.append(format_html('<optgroup label="{}">', option_value))
-                parts.extend(select_option(inner_value, inner, chosen) for inner_value, inner in label)
+                parts.extend(self.option(inner_value, inner, chosen) for inner_value, inner in label)
                 parts.append("</optgroup>")
             else:
-                parts.append(select_option(option_value, label, chosen))
+                parts.append(self.option(option_value, label, chosen))
         parts.append("</select>")
         return mark_safe("\n".join(parts))
+
+    def option(self, value, label, chosen: set[str]) -> str:
+        return select_option(value, label, chosen)
 
 
 def select_option(value, label, chosen: set[str]) -> str:
@@ -158,30 +161,19 @@ class NearSelect(QuickSelect):
         }
         super().__init__(attrs, choices)
 
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {"" if value is None else str(value)}
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple) and label and isinstance(label[0], tuple):
-                parts.append(format_html('<optgroup label="{}">', option_value))
-                for inner_value, (text, latitude, longitude) in label:
-                    selected = " selected" if str(inner_value) in chosen else ""
-                    parts.append(
-                        format_html(
-                            '<option value="{}" data-lat="{}" data-lon="{}"{}>{}</option>',
-                            inner_value,
-                            latitude,
-                            longitude,
-                            selected,
-                            text,
-                        )
-                    )
-                parts.append("</optgroup>")
-            else:
-                parts.append(select_option(option_value, label, chosen))
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))
+    def option(self, value, label, chosen: set[str]) -> str:
+        if not isinstance(label, tuple):  # "Anywhere"
+            return select_option(value, label, chosen)
+        text, latitude, longitude = label
+        selected = " selected" if str(value) in chosen else ""
+        return format_html(
+            '<option value="{}" data-lat="{}" data-lon="{}"{}>{}</option>',
+            value,
+            latitude,
+            longitude,
+            selected,
+            text,
+        )
 
 
 class NearField(AreaField):
@@ -189,7 +181,6 @@ class NearField(AreaField):
     carry their centres, for the browser to choose the nearest one to the resident (near-me.js)."""
 
     default_error_messages = {
-        "unknown": _("There is no administrative unit with the code “%(value)s”."),
         "unplaced": _("No institution in %(area)s has a place on the map yet: choose a neighbouring area."),
     }
 

@@ -24,7 +24,7 @@ KM_PER_DEGREE = 111.32
 
 
 def unit_centres() -> dict[int, tuple[float, float]]:
-    """Unit id -> (latitude, longitude) of the institutions in it or below it; kept until a page changes."""
+    """Unit id -> (latitude, longitude) of its centre (see above); kept until a page changes."""
     key = f"unit-centres:{content_version()}"
     centres = page_cache().get(key)
     if centres is None:

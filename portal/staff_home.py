@@ -32,10 +32,10 @@ MISSING_DAYS = 30  # an area's: the past month
 SHOWN = 10
 
 
-def unrecorded_sessions(institutions, since: dt.datetime, now: dt.datetime):
+def unrecorded_sessions(since: dt.datetime, now: dt.datetime):
     """Sessions that have begun since `since`, are not cancelled and have no attendance record."""
     return (
-        Session.objects.filter(institution__in=institutions, start__gte=since, start__lte=now)
+        Session.objects.filter(start__gte=since, start__lte=now)
         .exclude(status=SessionStatus.CANCELLED)
         .filter(attendance__isnull=True)
     )
@@ -68,7 +68,7 @@ def missing_records(institutions, today: dt.date) -> list[Missing]:
     this_month = today.replace(day=1)
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     unrecorded = (
-        unrecorded_sessions(institutions, since, now)
+        unrecorded_sessions(since, now)
         .filter(institution=OuterRef("pk"))
         .order_by()
         .values("institution")
@@ -131,7 +131,7 @@ class StaffHomePanel(Component):
         context = {"today": today, "last_year": today.year - 1}
         own = [scope.institution_id for scope in scopes(user) if scope.institution_id]
         if own:
-            context["editor"] = editor_context(user, InstitutionPage.objects.filter(pk__in=own), today)
+            context["editor"] = editor_context(InstitutionPage.objects.filter(pk__in=own), today)
         if is_provincial(user):
             rows = missing_records(InstitutionPage.objects.all(), today)
             context["province"] = {
@@ -151,9 +151,10 @@ class StaffHomePanel(Component):
         return context
 
 
-def editor_context(user, institutions, today: dt.date) -> dict:
+def editor_context(institutions, today: dt.date) -> dict:
     now = timezone.now()
-    unrecorded = unrecorded_sessions(institutions, now - dt.timedelta(days=UNRECORDED_DAYS), now)
+    since = now - dt.timedelta(days=UNRECORDED_DAYS)
+    unrecorded = unrecorded_sessions(since, now).filter(institution__in=institutions)
     monday = today - dt.timedelta(days=today.weekday())
     week = (
         Session.objects.filter(institution__in=institutions)
