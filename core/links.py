@@ -23,3 +23,12 @@ class PageLink:
 
     def __init__(self, url_path: str):
         self.url_path = url_path
+
+
+def site_url(path: str) -> str:
+    """An absolute address on the default site, for links sent away from a request (mail)."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    root = site.root_url if site else "http://localhost"
+    return root.rstrip("/") + path

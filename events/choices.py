@@ -38,3 +38,9 @@ class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     MOVED = "moved", _("Moved")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationMode(models.TextChoices):
+    NONE = "none", _("No registration")
+    OPTIONAL = "optional", _("Registration optional")
+    REQUIRED = "required", _("Registration required")

@@ -7,13 +7,16 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.choices import InstitutionKind
 from institutions.filters import AreaFilter, NearFilter, QuickSelectMultiple
 from institutions.models import InstitutionPage
 
-from .choices import AudienceCode, EventKind
+from .choices import AudienceCode, EventKind, RegistrationMode, SessionStatus
 from .models.sessions import Session, local_midnight
 from .models.vocabulary import Audience, Campaign, Topic
 
@@ -137,6 +140,12 @@ class SessionFilter(django_filters.FilterSet):
     area = AreaFilter(unit_path="institution__unit", label=_("Area"))
     free = FlagFilter(field_name="event__is_free", label=_("Free only"))
     near = NearFilter(path="institution__", label=_("Nearest to"))
+    registration = django_filters.ChoiceFilter(
+        method="taking_registrations",
+        choices=[("open", _("Taking registrations now"))],
+        label=_("Taking registrations now"),
+        empty_label=_("Any"),
+    )
 
     class Meta:
         model = Session
@@ -173,6 +182,26 @@ class SessionFilter(django_filters.FilterSet):
             return queryset
         links = Topic.events.through.objects.filter(topic__in=value)
         return queryset.filter(event__in=links.values("eventpage_id"))
+
+    def taking_registrations(self, queryset, name, value):
+        """`registration=open`: sessions that take a registration now, a seat or a place in the queue
+        (what `events.seats.offer` says, as one condition on the session's row and its event's)."""
+        if value != "open":
+            return queryset
+        now = timezone.now()
+        closes = Case(
+            When(event__registration_closes__isnull=False, then=F("event__registration_closes")),
+            When(event__whole_course=True, then=F("event__start")),
+            default=F("start"),
+        )
+        return (
+            queryset.exclude(event__registration_mode=RegistrationMode.NONE)
+            .exclude(status=SessionStatus.CANCELLED)
+            .filter(Q(event__registration_opens__isnull=True) | Q(event__registration_opens__lte=now))
+            .alias(registration_closes=closes, seats=Coalesce("capacity", "event__capacity"))
+            .filter(registration_closes__gt=now)
+            .filter(Q(seats__isnull=True) | Q(seats_taken__lt=F("seats")) | Q(event__waitlist=True))
+        )
 
     def in_campaigns(self, queryset, name, value):
         if not value:

@@ -20,8 +20,9 @@ from institutions.models import Closure
 
 from .choices import SessionStatus, Venue
 from .feed_entries import write_entries
-from .models import EventDate, EventPage, Session, is_long
+from .models import EventDate, EventPage, Registration, RegistrationStatus, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
+from .registering import tell_registrants
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def materialise_sessions(
     existing = {s.original_start: s for s in Session.objects.select_for_update().filter(event=event)}
 
     created, updated = [], []
+    cancelled, moved = [], []  # sessions whose registrants are told (SPEC §9)
     for key, occ in wanted.items():
         values = {
             "start": occ.start,
@@ -193,6 +195,10 @@ def materialise_sessions(
         if session is None:
             created.append(Session(event=event, original_start=key, **values))
         elif any(getattr(session, name) != value for name, value in values.items()):
+            if session.status != SessionStatus.CANCELLED and occ.status == SessionStatus.CANCELLED:
+                cancelled.append(session.pk)
+            elif occ.status != SessionStatus.CANCELLED and session.start != occ.start:
+                moved.append(session.pk)
             for name, value in values.items():
                 setattr(session, name, value)
             updated.append(session)
@@ -208,6 +214,9 @@ def materialise_sessions(
         updated + kept,
         ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution", "spans_days"],
     )
+    cancelled += [s.pk for s in kept if s.status != SessionStatus.CANCELLED]
+    tell_registrants(held_sessions(cancelled), "cancelled")
+    tell_registrants(held_sessions(moved), "moved")
     removed = [s.pk for s in dropped if not s.has_records()]
     Session.objects.filter(pk__in=removed).delete()
     if created or updated or dropped:
@@ -215,6 +224,14 @@ def materialise_sessions(
     if rewrite_feed or created or updated or dropped:
         write_entries([event.pk])
     return len(created), len(updated), len(removed)
+
+
+def held_sessions(session_ids: list[int]) -> list[int]:
+    """Of the sessions, those someone holds a place in (their registrants are told of a change)."""
+    if not session_ids:
+        return []
+    held = Registration.objects.filter(places__in=session_ids).exclude(status=RegistrationStatus.CANCELLED)
+    return sorted(set(held.values_list("places", flat=True)) & set(session_ids))
 
 
 @transaction.atomic

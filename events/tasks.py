@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
 from django_tasks import task
 
+from core.links import PageLink, site_url
+
 from .feed_entries import write_entries
-from .models import FeedEntry
+from .models import FeedEntry, Registration, RegistrationStatus
 
 
 @task(backend="background")
@@ -13,3 +19,62 @@ def rewrite_feed_entries() -> int:
     """Write every event's stored VEVENTs again (the site's address changed: they carry its links)."""
     events = FeedEntry.objects.filter(window_first__isnull=True).values_list("event_id", flat=True).distinct()
     return write_entries(list(events))
+
+
+# The messages a registrant gets, and nothing else (SPEC §9): what they asked for, and changes to it.
+REGISTRATION_MAIL = {"confirmed", "waitlisted", "promoted", "cancelled", "moved"}
+
+
+@task(backend="background")
+def send_registration_mail(registration_id: int, kind: str, token: str = "") -> bool:
+    """One message about one registration: `confirmed` (with the ticket link and the .ics), `waitlisted`,
+    `promoted`. Nothing is sent when the address was erased meanwhile."""
+    registration = Registration.objects.select_related("event", "session").filter(pk=registration_id).first()
+    if registration is None or not registration.email or kind not in REGISTRATION_MAIL:
+        return False
+    message = registration_message(registration, kind, token)
+    message.connection = get_connection()
+    message.send()
+    return True
+
+
+@task(backend="background")
+def send_session_change_mail(session_id: int, kind: str) -> int:
+    """Tell everyone holding a place in the session that it was cancelled or moved (one message each)."""
+    registrations = (
+        Registration.objects.filter(places=session_id)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(email="")
+        .select_related("event", "session")
+    )
+    messages = [
+        registration_message(registration, kind, session_id=session_id) for registration in registrations
+    ]
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def registration_message(
+    registration: Registration, kind: str, token: str = "", session_id=None
+) -> EmailMessage:
+    from .tickets import ticket_calendar, ticket_path
+
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        session = registration.session
+        if session_id is not None and session_id != session.pk:
+            session = registration.places.get(pk=session_id)
+        context = {
+            "registration": registration,
+            "event": registration.event,
+            "session": session,
+            "event_url": PageLink(registration.event.url_path).get_full_url(),
+            "ticket_url": site_url(ticket_path(token)) if token else "",
+            "position": registration.queue_position(),
+        }
+        subject = render_to_string(f"events/mail/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"events/mail/{kind}.txt", context)
+        message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[registration.email])
+        if kind in {"confirmed", "promoted", "moved"}:
+            message.attach("lich.ics", ticket_calendar(registration), "text/calendar; charset=utf-8")
+    return message

@@ -10,6 +10,7 @@ from core.json_api import paginated_json
 from .choices import SessionStatus
 from .filters import SessionFilter
 from .models import Session
+from .seats import capacity_of, seats_left
 
 API_DEFAULT_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
@@ -33,6 +34,13 @@ def serialise_session(session: Session, request) -> dict:
         "institution_name": session.institution.title,
         "unit_code": session.institution.unit.code,
         "url": request.build_absolute_uri(event.get_url(request)),
+        # Registration (SPEC §9), read from the session's row and its event's: no query per session.
+        "registration": event.registration_mode,
+        "capacity": capacity_of(session, event),
+        "seats_taken": session.seats_taken,
+        "seats_left": seats_left(session, event),
+        "waitlist": session.waiting,
+        "checked_in": session.checked_in,
     }
 
 

@@ -168,3 +168,13 @@ def province_group() -> Group:
             permission=permission("wagtailimages", codename),
         )
     return group
+
+
+def may_see_personal_data(user, institution_id: int) -> bool:
+    """Residents' personal data (registrations' rosters, SPEC §9): the staff of the institution itself and
+    provincial staff only; an area's statistics officers see counts, not people."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_provincial(user):
+        return True
+    return any(scope.institution_id == institution_id for scope in scopes(user))

@@ -29,6 +29,7 @@ if settings.DEBUG or settings.SERVE_MEDIA:
 # Public pages: Vietnamese at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("tim-kiem/", search, name="search"),
+    path("", include("events.registration_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -3,6 +3,7 @@
 from .attendance import Attendance
 from .feed_entries import FeedEntry
 from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
+from .registrations import CONSENT_VERSION, Registration, RegistrationStatus, new_token, token_hash
 from .sessions import (
     LONG_SESSION,
     NOT_HELD_YET,
@@ -32,6 +33,11 @@ __all__ = [
     "ListedInstitution",
     "ListedSession",
     "Observance",
+    "CONSENT_VERSION",
+    "Registration",
+    "RegistrationStatus",
+    "new_token",
+    "token_hash",
     "Session",
     "SessionChange",
     "SessionQuerySet",

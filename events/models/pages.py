@@ -9,6 +9,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,11 @@ from core.public_cache import cache_publicly
 from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
 
-from ..choices import EventKind, SessionStatus, Venue
+from ..choices import EventKind, RegistrationMode, SessionStatus, Venue
 from ..listing import listing_context
 from ..recurrence import EventPageForm
 from ..schedule_text import days_until, schedule_sentence
+from ..seats import offer
 from .vocabulary import Audience, Campaign, Topic
 
 
@@ -105,7 +107,46 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
     is_free = models.BooleanField(_("free"), default=True)
     price = models.CharField(_("price"), max_length=100, blank=True, help_text=_("e.g. 20.000 đ a session"))
     registration = models.CharField(
-        _("registration"), max_length=255, blank=True, help_text=_("How to register, if needed.")
+        _("how to register"),
+        max_length=255,
+        blank=True,
+        help_text=_("How to register other than on the portal, if needed (a phone number, a place)."),
+    )
+    # Taking seats on the portal (SPEC §9, `events.registering`).
+    registration_mode = models.CharField(
+        _("registration on the portal"),
+        max_length=10,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats per session"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit. A session may have its own number (its roster in the admin)."),
+    )
+    waitlist = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When the seats are taken, people may join a waiting list."),
+    )
+    registration_opens = models.DateTimeField(
+        _("registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as soon as the event is published."),
+    )
+    registration_closes = models.DateTimeField(
+        _("registration closes"), null=True, blank=True, help_text=_("Empty: when the session starts.")
+    )
+    max_seats = models.PositiveSmallIntegerField(
+        _("most seats per person"), default=4, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    whole_course = models.BooleanField(
+        _("register for the whole course"),
+        default=False,
+        help_text=_("One registration takes a seat in every session of the series, all or none."),
     )
     description = RichTextField(_("description"), blank=True)
 
@@ -151,7 +192,17 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
         ),
         MultiFieldPanel(
             [FieldPanel("is_free"), FieldPanel("price"), FieldPanel("registration")],
-            heading=_("Price and registration"),
+            heading=_("Price"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_mode"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_seats")]),
+                FieldPanel("waitlist"),
+                FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
+                FieldPanel("whole_course"),
+            ],
+            heading=_("Registration"),
         ),
         FieldPanel("description"),
         photo_panel(),
@@ -181,6 +232,29 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
             raise ValidationError({"venue_address": _("Give the address.")})
         if self.venue == Venue.ONLINE and not self.online_url:
             raise ValidationError({"online_url": _("Give the link.")})
+        self.clean_registration()
+
+    def clean_registration(self):
+        opens, closes = self.registration_opens, self.registration_closes
+        if opens and closes and closes <= opens:
+            raise ValidationError({"registration_closes": _("Registration closes before it opens.")})
+        if self.pk and self.capacity is not None:
+            # Nobody loses a seat silently: a session with more seats taken keeps its number.
+            over = (
+                self.sessions.filter(capacity__isnull=True, seats_taken__gt=self.capacity)
+                .order_by("-seats_taken")
+                .first()
+            )
+            if over is not None:
+                raise ValidationError(
+                    {
+                        "capacity": _(
+                            "%(count)s seats are already taken in the session of %(date)s: the number of "
+                            "seats cannot be lower. Cancel registrations in its roster first."
+                        )
+                        % {"count": over.seats_taken, "date": f"{timezone.localtime(over.start):%d/%m/%Y}"}
+                    }
+                )
 
     def save(self, *args, **kwargs):
         refresh_search_text(self, self.title, kwargs, {"title"})
@@ -210,6 +284,9 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
         location = self.location_text(institution)
         schedule = self.sessions.filter(in_schedule=True).order_by("original_start")
         next_session = next((s for s in sessions if s.status != SessionStatus.CANCELLED), None)
+        if self.registration_mode != RegistrationMode.NONE:
+            for session in sessions:
+                session.offer = offer(session, self)
         context.update(
             institution=institution,
             sessions=sessions,

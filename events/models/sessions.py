@@ -14,7 +14,8 @@ from core.photos import THUMBNAIL_SPECS
 from core.text import choice_label
 from institutions.models import InstitutionPage
 
-from ..choices import EventKind, SessionStatus
+from ..choices import EventKind, RegistrationMode, SessionStatus
+from ..seats import offer
 
 
 class SessionQuerySet(models.QuerySet):
@@ -50,14 +51,18 @@ class SessionQuerySet(models.QuerySet):
             image_alt,
             place_id,
             place,
+            *rest,
         ) in self.values_list(*LISTED_COLUMNS):
+            registration, seats = rest[: len(REGISTRATION_COLUMNS)], rest[len(REGISTRATION_COLUMNS) :]
             if (event := events.get(event_id)) is None:
                 url = PageLink(url_path).get_url(request)
-                event = ListedEvent(event_id, title, url, kind, is_free, image_id, image_alt)
+                event = ListedEvent(
+                    event_id, title, url, kind, is_free, image_id, image_alt, None, *registration
+                )
                 events[event_id] = event
             if (institution := institutions.get(place_id)) is None:
                 institution = institutions[place_id] = ListedInstitution(place_id, place)
-            sessions.append(ListedSession(pk, start, end, all_day, status, event, institution))
+            sessions.append(ListedSession(pk, start, end, all_day, status, event, institution, *seats))
         if thumbnails:
             add_thumbnails(events.values())
         return sessions
@@ -99,11 +104,18 @@ class SessionQuerySet(models.QuerySet):
 
 
 LONG_SESSION = dt.timedelta(days=1)
+# What `events.seats.offer` reads of an event, in the order of `ListedEvent`'s fields.
+REGISTRATION_COLUMNS = (
+    "event__registration_mode", "event__capacity", "event__waitlist", "event__registration_opens",
+    "event__registration_closes", "event__whole_course", "event__start",
+)  # fmt: skip
 LISTED_COLUMNS = (
     "pk", "start", "end", "all_day", "status",
     "event_id", "event__title", "event__url_path", "event__kind", "event__is_free",
     "event__image_id", "event__image_alt",
     "institution_id", "institution__title",
+    *REGISTRATION_COLUMNS,
+    "capacity", "seats_taken", "waiting", "in_schedule",
 )  # fmt: skip
 
 
@@ -117,6 +129,14 @@ class ListedEvent:
     image_id: int | None = None
     image_alt: str = ""
     image: object = None  # the Wagtail image, with its thumbnails read (`add_thumbnails`)
+    # Registration (SPEC §9): what `events.seats.offer` reads of the event.
+    registration_mode: str = "none"
+    capacity: int | None = None
+    waitlist: bool = False
+    registration_opens: dt.datetime | None = None
+    registration_closes: dt.datetime | None = None
+    whole_course: bool = False
+    start: dt.datetime | None = None
 
     @property
     def kind_label(self) -> str:
@@ -151,8 +171,17 @@ class ListedSession:
     status: str
     event: ListedEvent
     institution: ListedInstitution
+    capacity: int | None = None
+    seats_taken: int = 0
+    waiting: int = 0
+    in_schedule: bool = True
     others: int = 0  # in a listing: how many more sessions of the event match
     distance: float | None = None  # in a listing by distance ("Gần tôi"): km from the chosen area
+
+    @property
+    def offer(self):
+        """Seats left and whether it takes registrations now (`events.seats.offer`); None without."""
+        return None if self.event.registration_mode == RegistrationMode.NONE else offer(self, self.event)
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:
@@ -192,6 +221,13 @@ class Session(models.Model):
     in_schedule = models.BooleanField(default=True)
     # Longer than a day (set on save): the listing shows such sessions apart while they run.
     spans_days = models.BooleanField(default=False, editable=False)
+    # Registration (SPEC §9): this session's own capacity, when it differs from the event's.
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # Counters written with the session row locked (`events.registering`): seats of the confirmed
+    # registrations, people on the waiting list, people checked in.
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    waiting = models.PositiveIntegerField(default=0, editable=False)
+    checked_in = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -234,5 +270,9 @@ class Session(models.Model):
         return self.status == SessionStatus.CANCELLED
 
     def has_records(self) -> bool:
-        """Whether attendance was recorded for this session (then it is never deleted)."""
-        return Session.objects.filter(pk=self.pk, attendance__isnull=False).exists()
+        """Whether attendance or a registration was recorded for this session (then it is never deleted)."""
+        return (
+            Session.objects.filter(pk=self.pk, attendance__isnull=False).exists()
+            or self.registrations.exists()
+            or self.held_by.exists()
+        )

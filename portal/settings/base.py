@@ -43,6 +43,28 @@ def cache_from_env(alias: str = "default") -> dict:
     }
 
 
+def email_from_env(url: str) -> dict:
+    """Django's EMAIL_* settings from EMAIL_URL: `smtp://host:25`, `smtp+tls://user:pass@host:587`
+    (STARTTLS), `smtps://user:pass@host:465` (TLS from the start), or `console://` (print the mail)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps", "smtp+ssl"}:
+        raise ValueError(f"EMAIL_URL: unknown scheme {parts.scheme!r} (smtp, smtp+tls, smtps or console)")
+    secure = parts.scheme in {"smtps", "smtp+ssl"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if secure else 587 if parts.scheme == "smtp+tls" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": secure,
+    }
+
+
 def caches_from_env() -> dict:
     return {alias: cache_from_env(alias) for alias in ("default", "pages", "feed_parts")}
 
@@ -266,6 +288,27 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+
+# Mail (registration tickets; SPEC §9): sent by the background worker, never from a request. Through the
+# SMTP server EMAIL_URL names, else Django's EMAIL_HOST, EMAIL_PORT, … settings (environment variables of
+# the same names). Development prints it (dev settings).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = 20
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_from_env(os.environ["EMAIL_URL"]))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Học tập suốt đời Hà Tĩnh <no-reply@hoctap.hatinh.gov.vn>"
+)
+
+# Registration (SPEC §9). Residents' names, phones, emails and notes are erased this many days after
+# their session (`manage.py erase_personal_data`, daily), keeping the counts.
+REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "30"))
+# Registrations one client address may send: "20/h" (also /m, /d); "0" turns the limit off.
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
