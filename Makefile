@@ -27,9 +27,11 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_dev_admin --port $(PORT)
-	# The background worker (large imports; later mail) beside the web server, stopped with it.
+	# The background worker (large imports, mail: printed here) and the periodic jobs beside the web
+	# server, all stopped with it (Ctrl-C).
 	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py run_periodic & periodic=$$!; \
+	trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # libical for the feed tests that read the feeds as GNOME Calendar does (installs it when missing).

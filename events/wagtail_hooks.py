@@ -4,15 +4,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from institutions.record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
+from institutions.roles import may_see_personal_data
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .closure_views import closure_days_view, warn_about_closure_days
-from .models import Attendance, Campaign, Topic
+from .models import Attendance, Campaign, EventPage, Topic
+from .roster_views import event_registrations_view, roster_view
 
 
 class TopicViewSet(SnippetViewSet):
@@ -70,7 +73,44 @@ def register_attendance_url():
     return [
         path("attendance/", attendance_entry_view, name="events_attendance_entry"),
         path("events/<int:pk>/closure-days/", closure_days_view, name="events_closure_days"),
+        path("events/<int:pk>/registrations/", event_registrations_view, name="events_event_registrations"),
+        path("sessions/<int:session_id>/roster/", roster_view, name="events_roster"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_roster_log_actions(actions):
+    """Who read or exported residents' data (Decree 13/2023/NĐ-CP), in the audit log."""
+    actions.register_action("events.roster_viewed", _("View the roster"), _("Viewed the roster"))
+    actions.register_action("events.roster_exported", _("Export the roster"), _("Exported the roster"))
+    actions.register_action(
+        "events.registration_cancelled", _("Cancel a registration"), _("Cancelled a registration")
+    )
+
+
+def registrations_button(page, user, button_class, **kwargs):
+    if (
+        not isinstance(page.specific_deferred, EventPage)
+        or page.specific_deferred.registration_mode == "none"
+    ):
+        return
+    if may_see_personal_data(user, page.get_parent().pk):
+        yield button_class(
+            _("Registrations"),
+            reverse("events_event_registrations", args=[page.pk]),
+            icon_name="group",
+            priority=55,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def event_registrations_header_button(page, user, view_name=None, next_url=None):
+    yield from registrations_button(page, user, Button)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def event_registrations_listing_button(page, user, next_url=None):
+    yield from registrations_button(page, user, Button)
 
 
 @hooks.register("after_publish_page")
