@@ -58,7 +58,7 @@ bench: install
 	bash scripts/bench.sh
 
 bench-postgres: install
-	bash scripts/with-postgres.sh bash scripts/bench.sh
+	bash scripts/with-postgres.sh bash scripts/with-redis.sh bash scripts/bench.sh
 
 lint: install
 	$(BIN)/ruff check .

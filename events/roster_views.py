@@ -187,13 +187,14 @@ def cancel_session(request, session: Session):
         return back
     form = CancelSessionForm(request.POST)
     form.is_valid()
-    draft = event.get_latest_revision_as_object()
+    publish = permissions.can_publish() and not event.has_unpublished_changes  # nothing else waits
+    draft = event.get_latest_revision_as_object()  # the event itself when no draft waits
     day = timezone.localtime(session.original_start).date()
     draft.changes.add(
         SessionChange(original_date=day, cancelled=True, note=form.cleaned_data.get("note", ""))
     )
     revision = draft.save_revision(user=request.user, log_action=True)
-    if permissions.can_publish() and not event.has_unpublished_changes:
+    if publish:
         revision.publish(user=request.user)
         messages.success(request, _("The session is cancelled; everyone registered with an email is told."))
     else:

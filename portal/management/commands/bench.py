@@ -6,7 +6,8 @@ it is the time Django spends on the request (no network). Before every request o
 row the public cache is forgotten, as a publication does, so the page renders afresh; the "cached"
 rows are what the other visitors get until the next publication; the feeds' "empty cache" rows start
 from nothing cached at all (not even each event's VEVENTs). Throughput is measured with gunicorn
-(2 workers) and wrk on 127.0.0.1.
+(2 workers) and wrk on 127.0.0.1. On PostgreSQL, the registration race then sends a few hundred
+registrations at once through two gunicorn servers (`portal.bench_registration`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from django.utils import timezone
 from core.public_cache import content_changed
 from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
+from portal.bench_registration import race, registration_posts, registration_session, taking_registrations
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
 
@@ -78,6 +80,13 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=25, help="requests per row (default 25)")
         parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
         parser.add_argument("--no-load", action="store_true", help="skip the load test")
+        parser.add_argument("--no-race", action="store_true", help="skip the registration race")
+        parser.add_argument(
+            "--race-people",
+            type=int,
+            default=400,
+            help="registrations sent at once in the race (default 400)",
+        )
         parser.add_argument(
             "--generate", action="store_true", help="run generate_scale_data first when there is no data"
         )
@@ -146,6 +155,7 @@ class Command(BaseCommand):
                 self.stdout.write(self.measure(f"{name}, empty cache", url, fresh=True, cold=True).row(bare))
             self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row(bare))
             self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row(bare))
+        self.registration_rows(coming, bare)
         self.feed_budgets(FEED_BUDGETS, code=busiest.code)
         year = today.year - 1
         province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
@@ -158,6 +168,27 @@ class Command(BaseCommand):
             )
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
+        if not options["no_race"]:
+            race(self.stdout, people=options["race_people"])
+
+    def registration_rows(self, coming: Session | None, bare: float):
+        """The event page while its sessions take registrations (each with its seats left), and a
+        registration's POST, each a new one; the event and the session are put back as they were.
+        The event is the one the "event page" rows measure, when it has a session a day ahead."""
+        session = registration_session(coming.event) if coming else None
+        if session is None:
+            session = registration_session()
+        if session is None:
+            self.stdout.write("registration rows skipped: no session a day ahead")
+            return
+        event = session.event
+        with taking_registrations(event, session, capacity=max(100, 2 * self.runs + 10)):
+            for name, fresh in (("uncached", True), ("cached", False)):
+                self.stdout.write(
+                    self.measure(f"event page, seats left, {name}", event.url, fresh=fresh).row(bare)
+                )
+            times, queries = registration_posts(session, self.runs)
+            self.stdout.write(Figure("registration POST (a new one each)", times, queries, None).row(bare))
 
     def feed_budgets(self, budgets, code: str = ""):
         """The feeds against issue #25's budgets: server time with every cache cleared before each
