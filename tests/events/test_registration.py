@@ -8,7 +8,6 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import reverse
 
 from events.models import EventPage, Registration, Session, token_hash
 from events.registering import CapacityTooLow, cancel, register, set_capacity

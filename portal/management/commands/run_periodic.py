@@ -1,5 +1,5 @@
 """The periodic jobs on their schedule, in one process: what `make run` starts beside the web server and
-the worker. Production runs the same commands from cron or systemd timers instead (README, "Periodic jobs")."""
+the worker. Production runs the same commands from cron or systemd timers (README, "Periodic jobs")."""
 
 from __future__ import annotations
 
