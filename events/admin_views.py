@@ -28,7 +28,7 @@ from wagtail.log_actions import log
 from institutions.admin_views import own_institutions
 from institutions.models import InstitutionPage
 from institutions.record_rules import MAX_ATTENDEES, CountField, RecordDayField
-from institutions.roles import has_institution_scope
+from institutions.roles import has_institution_scope, may_see_personal_data
 
 from .choices import SessionStatus
 from .models import NOT_HELD_YET, Attendance, Session
@@ -242,6 +242,9 @@ def save_attendance(rows, user) -> tuple[int, int]:
 
 
 def render(request, period, **context):
+    institution = context.get("institution")
+    # Each session's roster is linked for those who may read residents' data (not an area's officers).
+    context["show_rosters"] = institution is not None and may_see_personal_data(request.user, institution.pk)
     return TemplateResponse(
         request,
         "events/admin/attendance_entry.html",

@@ -128,6 +128,34 @@ def test_attendance_entry_for_a(client, world, role):
         assert response.status_code in DENIED
 
 
+# Residents' registrations (SPEC §9): the institution's own staff and the province, not an area's officers.
+ROSTER_A = {**EDIT_A}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_roster_of_a_session_of_a(client, world, role):
+    from events.models import Registration
+    from events.registering import register
+
+    EventPage.objects.filter(pk=world["event"].pk).update(registration_mode="required", capacity=10)
+    session = Session.objects.get(pk=world["session"].pk)
+    made = register(
+        session, seats=1, name="Người dân", phone="0912345678", added_by=world["users"]["superuser"]
+    )
+    c = client_for(client, world, role)
+    url = reverse("events_roster", args=[session.pk])
+    for address in [url, url + "?format=csv", url + "?format=xlsx"]:
+        response = c.get(address)
+        assert (response.status_code == 200) == ROSTER_A[role], address
+        if not ROSTER_A[role]:
+            assert response.status_code in DENIED and b"0912345678" not in response.content
+    response = c.get(reverse("events_event_registrations", args=[world["event"].pk]))
+    assert (response.status_code == 200) == ROSTER_A[role]
+    c.post(url, {"action": "cancel", "registration": made.registration.pk})
+    cancelled = Registration.objects.get(pk=made.registration.pk).is_cancelled
+    assert cancelled == ROSTER_A[role]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_visit_entry_for_a(client, world, role):
     c = client_for(client, world, role)
