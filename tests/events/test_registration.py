@@ -329,3 +329,32 @@ def test_seats_left_on_the_event_page_the_listing_and_the_api(
     everything = client.get("/api/v1/sessions").json()["results"]
     assert {r["registration"] for r in everything} == {"required", "none"}
     assert "Hết chỗ" in client.get(event.url).content.decode()
+
+
+def test_seats_cost_no_query_per_session_on_the_listing_the_event_page_and_the_api(client, frozen_now):
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        for cache in caches.all():
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def figures(event) -> list[int]:
+        return [
+            queries(event.url),
+            queries("/api/v1/sessions?registration=open"),
+            queries("/lich-hoat-dong/?view=month"),
+        ]
+
+    event = course(rrule="FREQ=WEEKLY;COUNT=2", capacity=5)
+    register(first_session(event), seats=1, name="A", phone="0912345678")
+    figures(event)  # the first requests read what a process keeps afterwards (content types, sites)
+    before = figures(event)
+    event.rrule = "FREQ=DAILY;COUNT=20"
+    event = publish(event)
+    assert event.sessions.count() == 20
+    assert figures(event) == before
