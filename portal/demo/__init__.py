@@ -8,5 +8,6 @@ hours are illustrative.
 from .events import load_demo_events
 from .figures import load_demo_records
 from .institutions import load_demo_institutions
+from .registrations import load_demo_registrations
 
-__all__ = ["load_demo_events", "load_demo_institutions", "load_demo_records"]
+__all__ = ["load_demo_events", "load_demo_institutions", "load_demo_records", "load_demo_registrations"]

@@ -71,3 +71,22 @@ def test_demo_pages_have_drawn_photos_with_descriptions(demo, client):
     assert EventPage.objects.filter(kind="reading").exclude(image=None).exists()
     image = with_photo.first().image
     assert (image.width, image.height) == (1440, 600) and image.file.name.endswith(".jpg")
+
+
+def test_demo_has_events_taking_registration_with_seats_left_a_waiting_list_and_a_course(demo, client):
+    from events.models import EventPage, Registration
+
+    events = {event.title: event for event in EventPage.objects.exclude(registration_mode="none")}
+    seats_left, full, whole = (
+        events["Lớp sử dụng điện thoại thông minh an toàn"],
+        events["Workshop làm tranh in dân gian"],
+        events["Khóa tiếng Anh giao tiếp cơ bản (8 buổi)"],
+    )
+    assert "Còn 15 chỗ" in client.get(seats_left.url).content.decode()
+    assert "Hết chỗ — vào danh sách chờ" in client.get(full.url).content.decode()
+    assert Registration.objects.filter(event=full, status="waitlisted").count() == 3
+    course = Registration.objects.filter(event=whole).first()
+    assert course.whole_course and course.places.count() == 8
+    registrations = Registration.objects.count()
+    call_command("load_demo")
+    assert Registration.objects.count() == registrations

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import load_demo_events, load_demo_institutions, load_demo_records
+from portal.demo import load_demo_events, load_demo_institutions, load_demo_records, load_demo_registrations
 
 
 class Command(BaseCommand):
@@ -11,6 +11,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo institutions: {created} created, {existing} already there.")
         created, existing = load_demo_events()
         self.stdout.write(f"Demo events: {created} created, {existing} already there.")
+        created, existing = load_demo_registrations()
+        self.stdout.write(f"Demo events taking registration: {created} created, {existing} already there.")
         attendance, visits, records = load_demo_records()
         self.stdout.write(
             f"Demo records: {attendance} attendance, {visits} visit counts, {records} service records added."
