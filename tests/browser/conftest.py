@@ -60,6 +60,8 @@ USERS = {
     "editor": ("bientap-yenlac", ["--institution", "NVH-YENLAC"]),
     "moderator": ("kiemduyet-tinh", ["--province"]),
     "officer": ("thongke-canloc", ["--area", "443"]),
+    # The provincial museum's editor: the demo's full workshop taking registration is theirs.
+    "librarian": ("bientap-baotang", ["--institution", "BT-TINH"]),
 }
 
 
