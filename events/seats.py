@@ -8,15 +8,35 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import RegistrationMode, SessionStatus
 
-if TYPE_CHECKING:
-    from .models import EventPage, Session
+
+class Session(Protocol):
+    """What is read of a session: a `Session` row, or a `ListedSession` of a list."""
+
+    start: dt.datetime
+    status: str
+    in_schedule: bool
+    capacity: int | None
+    seats_taken: int
+    waiting: int
+
+
+class EventPage(Protocol):
+    """What is read of its event: an `EventPage`, or a `ListedEvent` of a list."""
+
+    registration_mode: str
+    capacity: int | None
+    waitlist: bool
+    registration_opens: dt.datetime | None
+    registration_closes: dt.datetime | None
+    whole_course: bool
+    start: dt.datetime
 
 
 def capacity_of(session: Session, event: EventPage) -> int | None:
