@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,17 @@ class EventsConfig(AppConfig):
         # What the listing, the sessions API and the feeds read of a query (the public cache's key).
         public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
         public_cache.register_parameters("view", "month", "include_cancelled")
+        checks.register(registration_settings)
+
+
+def registration_settings(app_configs=None, **kwargs):
+    """A mistyped REGISTRATION_RATE_LIMIT is said at start, not at a resident's first registration."""
+    from django.conf import settings
+
+    from core.rate_limit import parse_rate
+
+    try:
+        parse_rate(settings.REGISTRATION_RATE_LIMIT)
+    except ValueError as error:
+        return [checks.Error(str(error), id="events.E001", obj="REGISTRATION_RATE_LIMIT")]
+    return []

@@ -59,10 +59,13 @@ def wait_until_serving(server: subprocess.Popen, port: int, log_path: Path, seco
 
 
 @contextlib.contextmanager
-def site_served(folder: Path, setup: str, *, workers: int = 2, worker: bool = False, **environment):
+def site_served(
+    folder: Path, setup: str, *, workers: int = 2, threads: int = 1, worker: bool = False, **environment
+):
     """Migrate a fresh database, run `setup` in `manage.py shell` (its last line printed is JSON), and
-    serve the site; with `worker`, the background worker runs beside it. Yields the setup's data with
-    the port, the environment and the log."""
+    serve the site (each of the `workers` processes with `threads` threads: gunicorn's gthread worker
+    when more than one); with `worker`, the background worker runs beside it. Yields the setup's data
+    with the port, the environment and the log."""
     url, drop = database_url(folder)
     env = {
         **os.environ,
@@ -93,6 +96,7 @@ def site_served(folder: Path, setup: str, *, workers: int = 2, worker: bool = Fa
                 "portal.wsgi",
                 "--workers",
                 str(workers),
+                *(["--threads", str(threads)] if threads > 1 else []),
                 "--bind",
                 f"127.0.0.1:{port}",
             ],
@@ -160,11 +164,12 @@ class FormInputs(HTMLParser):
 
 
 class Person:
-    """One member of staff in their own browser: their login, the CSRF cookie, and the open screen."""
+    """One member of staff in their own browser (or, without a session key, a visitor): their login, the CSRF
+    cookie, and the open screen."""
 
-    def __init__(self, port: int, session_key: str):
+    def __init__(self, port: int, session_key: str = ""):
         self.port = port
-        self.cookies = {"__Host-sessionid": session_key}
+        self.cookies = {"__Host-sessionid": session_key} if session_key else {}
 
     def request(
         self, method: str, path: str, body: str | bytes | None = None, content_type: str = ""

@@ -358,3 +358,29 @@ def test_seats_cost_no_query_per_session_on_the_listing_the_event_page_and_the_a
     event = publish(event)
     assert event.sessions.count() == 20
     assert figures(event) == before
+
+
+def test_email_url_and_the_rate_limit_setting_are_read_as_the_readme_says(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from core.rate_limit import parse_rate
+    from portal.settings.base import email_from_env
+
+    assert email_from_env("smtp+tls://thu%40vien:m%E1%BA%ADt@mail.hatinh.gov.vn:587") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.hatinh.gov.vn",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "thu@vien",
+        "EMAIL_HOST_PASSWORD": "mật",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+    }
+    assert email_from_env("smtps://a:b@mail:465")["EMAIL_USE_SSL"] is True
+    assert email_from_env("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ValueError, match="EMAIL_URL"):
+        email_from_env("http://mail")
+    assert parse_rate("20/h") == (20, 3600) and parse_rate("0") == (0, 0) and parse_rate("5/10m") == (5, 600)
+    settings.REGISTRATION_RATE_LIMIT = "twenty an hour"
+    with pytest.raises(SystemCheckError, match="REGISTRATION_RATE_LIMIT"):
+        call_command("check")

@@ -145,6 +145,30 @@ def test_the_waiting_list_the_promotion_and_a_cancelled_session_are_told(
 
 
 @pytest.mark.django_db
+def test_a_moved_session_is_told_with_its_new_time(
+    smtp_inbox, frozen_now, django_capture_on_commit_callbacks
+):
+    from events.models import SessionChange
+
+    event = workshop(rrule="FREQ=WEEKLY;COUNT=2")
+    session = event.sessions.order_by("start").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        register(session, seats=1, name="Lan", email="lan@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.changes.add(
+            SessionChange(
+                original_date=dt.date(2026, 12, 5), new_start=dt.datetime(2026, 12, 6, 14, 0, tzinfo=HANOI)
+            )
+        )
+        publish(event)
+    work_off_the_queue()
+    moved = smtp_inbox.to("lan@example.vn")[-1]
+    assert subject_of(moved) == "Buổi dời lịch: Tọa đàm “Sách và trẻ em”"
+    assert "nay bắt đầu lúc 14:00 06/12/2026" in text_of(moved)
+    assert [a.get_filename() for a in moved.iter_attachments()] == ["lich.ics"]
+
+
+@pytest.mark.django_db
 def test_nothing_is_sent_once_the_address_is_erased(
     smtp_inbox, frozen_now, django_capture_on_commit_callbacks
 ):
