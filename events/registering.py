@@ -75,9 +75,21 @@ class NewRegistration:
     token: str
 
 
+# What taking seats reads of an event (and the form and ticket show): not its whole page.
+EVENT_FIELDS = (
+    "title", "url_path", "slug", "registration_mode", "capacity", "waitlist", "registration_opens",
+    "registration_closes", "max_seats", "whole_course", "start",
+)  # fmt: skip
+
+
+def registration_event(event_id: int) -> EventPage:
+    return EventPage.objects.only(*EVENT_FIELDS).get(pk=event_id)
+
+
 def register(
     session: Session,
     *,
+    event: EventPage | None = None,
     seats: int,
     name: str,
     email: str = "",
@@ -87,12 +99,13 @@ def register(
     now: dt.datetime | None = None,
 ) -> NewRegistration:
     """Take `seats` in the session (a course: in each of its sessions), or a place on the waiting list.
+    `event` is the session's, when the caller has it already.
 
     Raises `Refused` when the session takes no registration now, or is full without a waiting list.
     Staff adding a registration by hand skip the opening times, not the seats.
     """
     now = now or timezone.now()
-    event = EventPage.objects.get(pk=session.event_id)
+    event = event or registration_event(session.event_id)
     if seats > event.max_seats and added_by is None:
         raise Refused(_("One person may take at most %(count)s seats.") % {"count": event.max_seats})
     with transaction.atomic():
@@ -138,7 +151,9 @@ def register(
             added_by=added_by,
             created_at=now,
         )
-        registration.places.set(places)
+        Registration.places.through.objects.bulk_create(
+            [Registration.places.through(registration=registration, session=place) for place in places]
+        )
         counters = (
             {"seats_taken": F("seats_taken") + seats}
             if status == CONFIRMED
@@ -152,7 +167,7 @@ def register(
 
 def cancel(registration: Registration, by=None) -> list[Registration]:
     """Give the registration's seats back (or its place in the queue); returns who was promoted."""
-    event = EventPage.objects.get(pk=registration.event_id)
+    event = registration_event(registration.event_id)
     with transaction.atomic():
         held = list(registration.places.values_list("pk", flat=True))
         locked = locked_sessions(event, held)
@@ -214,7 +229,7 @@ class CapacityTooLow(Exception):
 def set_capacity(session: Session, capacity: int | None) -> list[Registration]:
     """Give the session its own number of seats (None: the event's). Refused below the seats taken;
     a higher number gives the new seats to the waiting list."""
-    event = EventPage.objects.get(pk=session.event_id)
+    event = registration_event(session.event_id)
     with transaction.atomic():
         locked = locked_sessions(event, [session.pk])
         row = locked[session.pk]
@@ -228,7 +243,7 @@ def set_capacity(session: Session, capacity: int | None) -> list[Registration]:
 
 def move_up(registration: Registration) -> bool:
     """Move a waiting registration one place up the queue (staff); False when it is first already."""
-    event = EventPage.objects.get(pk=registration.event_id)
+    event = registration_event(registration.event_id)
     with transaction.atomic():
         locked_sessions(event, [registration.session_id])
         registration = Registration.objects.select_for_update().get(pk=registration.pk)

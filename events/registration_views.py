@@ -20,14 +20,19 @@ from core.rate_limit import over_limit
 from institutions.roles import may_see_personal_data
 
 from .models import Registration, Session
-from .registering import Refused, cancel, erase, offer, register
+from .registering import EVENT_FIELDS, Refused, cancel, erase, offer, register
 from .registration_forms import RegistrationForm
 from .tickets import qr_svg, registration_of_scan, scan_url, ticket_calendar, ticket_path
 
 
+SESSION_FIELDS = [field.name for field in Session._meta.concrete_fields]
+
+
 def registration_session(session_id: int) -> Session:
+    """The session with what the form needs of its event and place (the whole pages cost more to read)."""
+    fields = [f"event__{name}" for name in EVENT_FIELDS] + ["institution__title", "institution__address"]
     return get_object_or_404(
-        Session.objects.select_related("event", "institution"),
+        Session.objects.select_related("event", "institution").only(*SESSION_FIELDS, *fields),
         pk=session_id,
         in_schedule=True,
         event__live=True,
@@ -63,6 +68,7 @@ def register_view(request, session_id: int):
             try:
                 made = register(
                     session,
+                    event=event,
                     seats=data["seats"],
                     name=data["name"],
                     email=data["email"],
