@@ -24,7 +24,6 @@ from .registering import EVENT_FIELDS, Refused, cancel, erase, offer, register
 from .registration_forms import RegistrationForm
 from .tickets import qr_svg, registration_of_scan, scan_url, ticket_calendar, ticket_path
 
-
 SESSION_FIELDS = [field.name for field in Session._meta.concrete_fields]
 
 
