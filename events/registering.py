@@ -165,7 +165,7 @@ def register(
     return NewRegistration(registration, token)
 
 
-def cancel(registration: Registration, by=None) -> list[Registration]:
+def cancel(registration: Registration) -> list[Registration]:
     """Give the registration's seats back (or its place in the queue); returns who was promoted."""
     event = registration_event(registration.event_id)
     with transaction.atomic():

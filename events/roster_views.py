@@ -128,7 +128,7 @@ def roster_action(request, session: Session):
         Registration.objects.holding(session).filter(pk=request.POST.get("registration") or 0).first()
     )
     if action == "cancel" and registration is not None:
-        promoted = cancel(registration, by=request.user)
+        promoted = cancel(registration)
         log(registration, "events.registration_cancelled", user=request.user)
         message = _("The registration of %(name)s is cancelled.") % {
             "name": registration.name or _("(erased)")

@@ -14,7 +14,7 @@ from institutions.roles import may_see_personal_data
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .closure_views import closure_days_view, warn_about_closure_days
-from .models import Attendance, Campaign, EventPage, Topic
+from .models import Attendance, Campaign, EventPage, Registration, Topic
 from .roster_views import event_registrations_view, roster_view
 
 
@@ -137,6 +137,17 @@ def keep_events_with_attendance(request, page):
         messages.error(
             request,
             _("%(title)s has sessions with recorded attendance, so it cannot be deleted; unpublish it.")
+            % {"title": page.get_admin_display_title()},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    # Residents' tickets would vanish without a word: cancel the sessions (they are told), or unpublish.
+    if Registration.objects.filter(event__path__startswith=page.path).exclude(status="cancelled").exists():
+        messages.error(
+            request,
+            _(
+                "%(title)s has sessions that residents registered for, so it cannot be deleted: cancel "
+                "those sessions from their rosters (the registrants are told), or unpublish it."
+            )
             % {"title": page.get_admin_display_title()},
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)

@@ -138,3 +138,9 @@ def test_a_staff_member_opening_a_ticket_s_qr_code_lands_on_its_row(client, edit
     response = client.get(scan_url(registration).removeprefix("http://testserver"))
     assert response.status_code == 302
     assert response["Location"] == roster_url(workshop) + f"#registration-{registration.pk}"
+
+
+def test_an_event_with_registrations_cannot_be_deleted_so_no_ticket_vanishes(admin_client, workshop):
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=[workshop.event_id]), follow=True)
+    assert "người dân đã đăng ký" in response.content.decode()
+    assert Session.objects.filter(pk=workshop.pk).exists() and Registration.objects.count() == 4
