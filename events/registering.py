@@ -59,6 +59,10 @@ def course_sessions(event: EventPage):
     )
 
 
+# What is read of a locked session row: what `offer` and the counters need.
+LOCKED_FIELDS = ("event", "start", "status", "in_schedule", "capacity", "seats_taken", "waiting")
+
+
 def locked_sessions(event: EventPage, session_ids: Iterable[int]) -> dict[int, Session]:
     """Lock the sessions' rows, in id order: for a course, every session of the event (see the top)."""
     queryset = (
@@ -66,7 +70,8 @@ def locked_sessions(event: EventPage, session_ids: Iterable[int]) -> dict[int, S
         if event.whole_course
         else Session.objects.filter(pk__in=session_ids)
     )
-    return {session.pk: session for session in queryset.select_for_update().order_by("pk")}
+    rows = queryset.select_for_update().only(*LOCKED_FIELDS).order_by("pk")
+    return {session.pk: session for session in rows}
 
 
 @dataclasses.dataclass

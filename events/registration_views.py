@@ -12,11 +12,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.rate_limit import over_limit
+from institutions.models import InstitutionPage
 from institutions.roles import may_see_personal_data
 
 from .models import Registration, Session
@@ -28,10 +30,11 @@ SESSION_FIELDS = [field.name for field in Session._meta.concrete_fields]
 
 
 def registration_session(session_id: int) -> Session:
-    """The session with what the form needs of its event and place (the whole pages cost more to read)."""
-    fields = [f"event__{name}" for name in EVENT_FIELDS] + ["institution__title", "institution__address"]
+    """The session with what taking seats reads of its event (not its whole page, which costs more to
+    read than the rest of the request); its place is read when a page shows it."""
+    fields = [f"event__{name}" for name in EVENT_FIELDS]
     return get_object_or_404(
-        Session.objects.select_related("event", "institution").only(*SESSION_FIELDS, *fields),
+        Session.objects.select_related("event").only(*SESSION_FIELDS, *fields),
         pk=session_id,
         in_schedule=True,
         event__live=True,
@@ -45,7 +48,7 @@ def register_view(request, session_id: int):
     session = registration_session(session_id)
     event = session.event
     state = offer(session, event)
-    context = {"session": session, "event": event, "offer": state, "institution": session.institution}
+    context = {"session": session, "event": event, "offer": state, "institution": lazy_institution(session)}
     if not state.takes_registrations:
         context["refusal"] = state.refusal()
         return TemplateResponse(
@@ -84,6 +87,13 @@ def register_view(request, session_id: int):
         status = 200
     context["form"] = form
     return TemplateResponse(request, "events/registration/form.html", context, status=status)
+
+
+def lazy_institution(session: Session):
+    """The session's institution, read only when a page shows it (not for a registration that succeeds)."""
+    return SimpleLazyObject(
+        lambda: InstitutionPage.objects.only("title", "address").get(pk=session.institution_id)
+    )
 
 
 def see_other(url: str) -> HttpResponse:
