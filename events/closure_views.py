@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from wagtail.admin import messages as admin_messages
 
 from .models import EventDate, EventPage
+from .revisions import revise
 from .schedule import closure_days
 
 
@@ -45,15 +46,14 @@ def closure_days_view(request, pk: int):
         raise PermissionDenied
     days = closure_days(event)
     if request.method == "POST" and days:
-        publish = permissions.can_publish() and not event.has_unpublished_changes  # nothing else waits
-        draft = event.get_latest_revision_as_object()
-        known = {d.date for d in draft.dates.all() if d.kind == EventDate.Kind.EXCLUDE}
-        for day in days:
-            if day not in known:
-                draft.dates.add(EventDate(kind=EventDate.Kind.EXCLUDE, date=day))
-        revision = draft.save_revision(user=request.user, log_action=True)
-        if publish:
-            revision.publish(user=request.user)
+
+        def add_dates_off(draft):
+            known = {d.date for d in draft.dates.all() if d.kind == EventDate.Kind.EXCLUDE}
+            for day in days:
+                if day not in known:
+                    draft.dates.add(EventDate(kind=EventDate.Kind.EXCLUDE, date=day))
+
+        if revise(event, request.user, add_dates_off):
             messages.success(request, _("The closure days are now dates off of the event, and published."))
         else:
             messages.success(

@@ -29,6 +29,7 @@ from .choices import RegistrationMode
 from .models import EventPage, Registration, RegistrationStatus, Session, SessionChange
 from .registering import CapacityTooLow, Refused, cancel, move_up, register, set_capacity
 from .registration_forms import RegistrationForm
+from .revisions import revise
 from .seats import capacity_of, offer
 
 
@@ -187,15 +188,9 @@ def cancel_session(request, session: Session):
         return back
     form = CancelSessionForm(request.POST)
     form.is_valid()
-    publish = permissions.can_publish() and not event.has_unpublished_changes  # nothing else waits
-    draft = event.get_latest_revision_as_object()  # the event itself when no draft waits
     day = timezone.localtime(session.original_start).date()
-    draft.changes.add(
-        SessionChange(original_date=day, cancelled=True, note=form.cleaned_data.get("note", ""))
-    )
-    revision = draft.save_revision(user=request.user, log_action=True)
-    if publish:
-        revision.publish(user=request.user)
+    cancelled = SessionChange(original_date=day, cancelled=True, note=form.cleaned_data.get("note", ""))
+    if revise(event, request.user, lambda draft: draft.changes.add(cancelled)):
         messages.success(request, _("The session is cancelled; everyone registered with an email is told."))
     else:
         messages.warning(
