@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from core.links import PageLink, site_url
 
@@ -25,17 +26,28 @@ def rewrite_feed_entries() -> int:
 REGISTRATION_MAIL = {"confirmed", "waitlisted", "promoted", "cancelled", "moved"}
 
 
-@task(backend="background")
-def send_registration_mail(registration_id: int, kind: str, token: str = "") -> bool:
+@task(backend="background", takes_context=True)
+def send_registration_mail(context, registration_id: int, kind: str, token: str = "") -> bool:
     """One message about one registration: `confirmed` (with the ticket link and the .ics), `waitlisted`,
-    `promoted`. Nothing is sent when the address was erased meanwhile."""
-    registration = Registration.objects.select_related("event", "session").filter(pk=registration_id).first()
-    if registration is None or not registration.email or kind not in REGISTRATION_MAIL:
-        return False
-    message = registration_message(registration, kind, token)
-    message.connection = get_connection()
-    message.send()
-    return True
+    `promoted`. Nothing is sent when the address was erased meanwhile.
+
+    The ticket's token travels in the queued task's arguments, the only place it is written: once the
+    message is sent (or not), the task's row forgets it, so the database keeps only its hash."""
+    try:
+        registration = (
+            Registration.objects.select_related("event", "session").filter(pk=registration_id).first()
+        )
+        if registration is None or not registration.email or kind not in REGISTRATION_MAIL:
+            return False
+        message = registration_message(registration, kind, token)
+        message.connection = get_connection()
+        message.send()
+        return True
+    finally:
+        if token:
+            DBTaskResult.objects.filter(id=context.task_result.id).update(
+                args_kwargs={"args": [registration_id, kind, ""], "kwargs": {}}
+            )
 
 
 @task(backend="background")

@@ -107,6 +107,14 @@ def test_the_confirmation_is_sent_by_the_worker_with_the_ticket_link_and_the_cal
     calendar = attachment.get_content()
     calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
     assert "BEGIN:VEVENT" in calendar and "Sách và trẻ em" in calendar
+    # the token waited in the queue's row until the message was sent, and is gone from it now
+    from django_tasks_db.models import DBTaskResult
+
+    token = response["Location"].split("/")[-2]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
+    assert not [
+        row for row in DBTaskResult.objects.values_list("args_kwargs", flat=True) if token in str(row)
+    ]
 
 
 @pytest.mark.django_db
