@@ -9,19 +9,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail.log_actions import log
 
 from core.rate_limit import over_limit
 from institutions.models import InstitutionPage
 from institutions.roles import may_see_personal_data
 
-from .models import Registration, Session
+from .checking_in import check_in_ticket, session_at_the_door
+from .models import CheckIn, Registration, Session
 from .registering import EVENT_FIELDS, Refused, cancel, erase, offer, register
 from .registration_forms import RegistrationForm
 from .tickets import qr_svg, registration_of_scan, scan_url, ticket_calendar, ticket_path
@@ -174,16 +175,36 @@ def ticket_erase_view(request, token: str):
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def ticket_scan_view(request, code: str):
-    """The QR code's link: staff of the event's institution go to the registration in its roster;
-    anyone else is told to show the code at the door."""
+    """The QR code's link. Staff of the event's institution (opening it with the phone's camera, logged in)
+    see the person and a button that checks the ticket in (POST; a second time says when, and counts
+    nothing); anyone else is told to show the code at the door."""
     pk = registration_of_scan(code)
-    registration = Registration.objects.select_related("session").filter(pk=pk).first() if pk else None
+    registration = (
+        Registration.objects.select_related("event", "session").filter(pk=pk).first() if pk else None
+    )
     if registration is None:
         raise Http404
-    user = request.user
-    if may_see_personal_data(user, registration.session.institution_id):
-        return redirect(
-            reverse("events_roster", args=[registration.session_id]) + f"#registration-{registration.pk}"
+    if not may_see_personal_data(request.user, registration.session.institution_id):
+        status = 403 if request.method == "POST" else 200
+        return TemplateResponse(
+            request, "events/registration/scan.html", {"registration": registration}, status=status
         )
-    return TemplateResponse(request, "events/registration/scan.html", {"registration": registration})
+    session = session_at_the_door(registration)
+    context = {"registration": registration, "event": registration.event, "session": session, "code": code}
+    status = 200
+    if request.method == "POST" and session is not None:
+        try:
+            result = check_in_ticket(registration, session, request.user)
+        except Refused as refused:
+            context["refusal"], status = refused.message, 409
+        else:
+            context.update(check_in=result.check_in, checked_now=result.new)
+            if result.new:
+                log(registration, "events.checked_in", user=request.user, data={"session": session.pk})
+    else:
+        log(registration, "events.ticket_viewed", user=request.user)
+        if session is not None:
+            context["check_in"] = CheckIn.objects.filter(session=session, registration=registration).first()
+    return TemplateResponse(request, "events/registration/scan_staff.html", context, status=status)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,8 +26,9 @@ from wagtail.log_actions import log
 from core.spreadsheets import safe_cell
 from institutions.roles import may_see_personal_data
 
+from .checking_in import check_in_ticket, undo_check_in
 from .choices import RegistrationMode
-from .models import EventPage, Registration, RegistrationStatus, Session, SessionChange
+from .models import CheckIn, EventPage, Registration, RegistrationStatus, Session, SessionChange
 from .registering import CapacityTooLow, Refused, cancel, move_up, register, set_capacity
 from .registration_forms import RegistrationForm
 from .revisions import revise
@@ -56,11 +58,15 @@ def roster_session(request, session_id: int) -> Session:
 
 
 def roster_rows(session: Session) -> dict[str, list[Registration]]:
+    """The session's registrations by status, in queue order, each with its check-in here (or None)."""
     registrations = (
         Registration.objects.holding(session).select_related("added_by").order_by("queue_rank", "pk")
     )
+    check_ins = CheckIn.objects.filter(session=session, registration__isnull=False)
+    checked = {check_in.registration_id: check_in for check_in in check_ins}
     rows = {"confirmed": [], "waitlisted": [], "cancelled": []}
     for registration in registrations:
+        registration.check_in = checked.get(registration.pk)
         rows[registration.status].append(registration)
     return rows
 
@@ -139,6 +145,8 @@ def roster_action(request, session: Session):
                 "names": ", ".join(p.name or _("(erased)") for p in promoted)
             }
         messages.success(request, message)
+    elif action in {"check_in", "undo_check_in"} and registration is not None:
+        return roster_check_in(request, session, registration, undo=action == "undo_check_in")
     elif action == "move_up" and registration is not None:
         if move_up(registration):
             messages.success(
@@ -175,6 +183,22 @@ def roster_action(request, session: Session):
     elif action == "cancel_session":
         return cancel_session(request, session)
     return back
+
+
+def roster_check_in(request, session: Session, registration: Registration, undo: bool):
+    """One tap on the roster checks a ticket in (or takes a wrong tap back), and comes back to its row."""
+    if undo:
+        if undo_check_in(registration, session):
+            log(registration, "events.check_in_undone", user=request.user, data={"session": session.pk})
+    else:
+        try:
+            result = check_in_ticket(registration, session, request.user)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            if result.new:
+                log(registration, "events.checked_in", user=request.user, data={"session": session.pk})
+    return redirect(reverse("events_roster", args=[session.pk]) + f"#registration-{registration.pk}")
 
 
 def cancel_session(request, session: Session):
@@ -229,8 +253,8 @@ def export_rows(session: Session):
                 registration.seats,
                 registration.note,
                 f"{timezone.localtime(registration.created_at):%d/%m/%Y %H:%M}",
-                f"{timezone.localtime(registration.checked_in_at):%d/%m/%Y %H:%M}"
-                if registration.checked_in_at
+                f"{timezone.localtime(registration.check_in.at):%d/%m/%Y %H:%M}"
+                if registration.check_in
                 else "",
             ]
 

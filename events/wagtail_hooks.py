@@ -86,6 +86,9 @@ def register_roster_log_actions(actions):
     actions.register_action(
         "events.registration_cancelled", _("Cancel a registration"), _("Cancelled a registration")
     )
+    actions.register_action("events.ticket_viewed", _("Open a ticket's code"), _("Opened a ticket's code"))
+    actions.register_action("events.checked_in", _("Check a ticket in"), _("Checked a ticket in"))
+    actions.register_action("events.check_in_undone", _("Undo a check-in"), _("Undid a check-in"))
 
 
 def registrations_button(page, user, button_class, **kwargs):

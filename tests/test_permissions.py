@@ -157,6 +157,23 @@ def test_the_roster_of_a_session_of_a(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_checking_in_a_ticket_of_a(client, world, role):
+    from events.registering import register
+    from events.tickets import scan_url
+
+    EventPage.objects.filter(pk=world["event"].pk).update(registration_mode="required", capacity=10)
+    session = Session.objects.get(pk=world["session"].pk)
+    made = register(
+        session, seats=2, name="Người dân", phone="0912345678", added_by=world["users"]["superuser"]
+    )
+    response = client_for(client, world, role).post(
+        scan_url(made.registration).removeprefix("http://testserver")
+    )
+    assert (response.status_code == 200) == ROSTER_A[role]
+    assert Session.objects.get(pk=session.pk).checked_in == (2 if ROSTER_A[role] else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_visit_entry_for_a(client, world, role):
     c = client_for(client, world, role)
     url = reverse("institutions_visit_grid") + f"?institution={world['a'].pk}&month=2026-10"

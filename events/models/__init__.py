@@ -1,6 +1,7 @@
 """The events' models, one module each by what they hold; import them from here."""
 
 from .attendance import Attendance
+from .checkins import CheckIn, CheckInKind
 from .feed_entries import FeedEntry
 from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
 from .registrations import CONSENT_VERSION, Registration, RegistrationStatus, new_token, token_hash
@@ -22,6 +23,8 @@ __all__ = [
     "NOT_HELD_YET",
     "Attendance",
     "Audience",
+    "CheckIn",
+    "CheckInKind",
     "Campaign",
     "CampaignQuerySet",
     "EventDate",

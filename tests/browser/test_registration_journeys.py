@@ -125,6 +125,15 @@ def test_the_museum_s_editor_opens_the_roster_and_exports_it(page, site, axe, vn
     assert axe(page) == []
     roster_url = page.url
 
+    # One tap checks the first person in; the roster says when, and counts them.
+    first = page.locator("table.roster-table").first.locator("tbody tr").first
+    first.get_by_role("button", name="Điểm danh").click()
+    expect(page.locator("table.roster-table").first.locator("tbody tr").first).to_contain_text(
+        "Đã điểm danh lúc"
+    )
+    expect(page.locator("[data-roster-summary]")).to_contain_text("1 người đã điểm danh")
+    assert axe(page) == []
+
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Tải về CSV").click()
     rows = list(csv.reader(io.StringIO(csv_download.value.path().read_text(encoding="utf-8-sig"))))

@@ -131,13 +131,62 @@ def test_the_roster_is_reachable_from_the_event_in_the_admin_and_the_attendance_
     assert roster_url(workshop) in attendance
 
 
-def test_a_staff_member_opening_a_ticket_s_qr_code_lands_on_its_row(client, editor, workshop):
+def test_staff_opening_a_ticket_s_code_check_it_in_once(client, editor, workshop):
     from events.tickets import scan_url
 
     registration = Registration.objects.get(name="Minh")
-    response = client.get(scan_url(registration).removeprefix("http://testserver"))
-    assert response.status_code == 302
-    assert response["Location"] == roster_url(workshop) + f"#registration-{registration.pk}"
+    url = scan_url(registration).removeprefix("http://testserver")
+    page = client.get(url).content.decode()
+    assert "Minh" in page and 'type="submit"' in page
+    assert Session.objects.get(pk=workshop.pk).checked_in == 0  # opening counts nothing
+    first = client.post(url)
+    assert first.status_code == 200 and 'data-check-in="new"' in first.content.decode()
+    again = client.post(url).content.decode()
+    assert 'data-check-in="earlier"' in again and "Đã điểm danh lúc" in again
+    assert Session.objects.get(pk=workshop.pk).checked_in == 1
+    assert client.get("/api/v1/sessions?include_cancelled=1").json()["results"][0]["checked_in"] == 1
+    waiting = Registration.objects.get(name="Hoa")
+    refused = client.post(scan_url(waiting).removeprefix("http://testserver"))
+    assert refused.status_code == 409 and "danh sách chờ" in refused.content.decode()
+    assert ModelLogEntry.objects.filter(action="events.checked_in", user_id=editor.pk).count() == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_editor", "officer"])
+def test_anyone_else_opening_a_ticket_s_code_is_told_to_show_it_at_the_door(client, workshop, who):
+    from events.tickets import scan_url
+    from institutions.models import AdministrativeUnit
+    from institutions.roles import area_group
+    from tests.institutions.factories import InstitutionPageFactory
+
+    if who != "anonymous":
+        user = get_user_model().objects.create_user(who, password="x")
+        group = (
+            editors_group(InstitutionPageFactory())
+            if who == "other_editor"
+            else area_group(AdministrativeUnit.objects.get(pk=workshop.institution.unit_id))
+        )
+        user.groups.add(group)
+        client.force_login(user)
+    url = scan_url(Registration.objects.get(name="Minh")).removeprefix("http://testserver")
+    page = client.get(url).content.decode()
+    assert "xuất trình" in page.lower() and "Minh" not in page
+    assert client.post(url).status_code == 403
+    assert Session.objects.get(pk=workshop.pk).checked_in == 0
+
+
+def test_one_tap_on_the_roster_checks_in_and_another_undoes_it(client, editor, workshop):
+    lan = Registration.objects.get(name="Lan")
+    response = client.post(roster_url(workshop), {"action": "check_in", "registration": lan.pk})
+    assert response["Location"].endswith(f"#registration-{lan.pk}")
+    page = client.get(roster_url(workshop)).content.decode()
+    assert "data-checked-in" in page and "1 người đã điểm danh" in page
+    rows = list(
+        csv.reader(io.StringIO(client.get(roster_url(workshop) + "?format=csv").content.decode("utf-8-sig")))
+    )
+    assert rows[1][2] == "Lan" and rows[1][8].startswith("25/11/2026")
+    client.post(roster_url(workshop), {"action": "undo_check_in", "registration": lan.pk})
+    assert Session.objects.get(pk=workshop.pk).checked_in == 0
+    assert "data-checked-in" not in client.get(roster_url(workshop)).content.decode()
 
 
 def test_an_event_with_registrations_cannot_be_deleted_so_no_ticket_vanishes(admin_client, workshop):
