@@ -22,13 +22,15 @@ class EventsConfig(AppConfig):
 
 
 def registration_settings(app_configs=None, **kwargs):
-    """A mistyped REGISTRATION_RATE_LIMIT is said at start, not at a resident's first registration."""
+    """A mistyped rate limit is said at start, not at a resident's first registration or check-in."""
     from django.conf import settings
 
     from core.rate_limit import parse_rate
 
-    try:
-        parse_rate(settings.REGISTRATION_RATE_LIMIT)
-    except ValueError as error:
-        return [checks.Error(str(error), id="events.E001", obj="REGISTRATION_RATE_LIMIT")]
-    return []
+    errors = []
+    for name in ["REGISTRATION_RATE_LIMIT", "CHECK_IN_RATE_LIMIT"]:
+        try:
+            parse_rate(getattr(settings, name))
+        except ValueError as error:
+            errors.append(checks.Error(str(error), id="events.E001", obj=name))
+    return errors

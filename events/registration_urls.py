@@ -1,8 +1,9 @@
 """Registration's public addresses, in both languages (`/dang-ky/…`, `/en/dang-ky/…`): see portal/urls.py."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import registration_views as views
+from . import self_check_in
 from . import urls as _converters  # noqa: F401 (registers the row_id converter)
 
 TOKEN = "<str:token>"
@@ -14,4 +15,7 @@ urlpatterns = [
     path(f"ve/{TOKEN}/huy/", views.ticket_cancel_view, name="ticket-cancel"),
     path(f"ve/{TOKEN}/xoa-du-lieu/", views.ticket_erase_view, name="ticket-erase"),
     path(f"ve/{TOKEN}/lich.ics", views.ticket_calendar_view, name="ticket-calendar"),
+    path("diem-danh/<str:code>/", self_check_in.self_check_in_view, name="self-check-in"),
+    # An event's poster: its own address with ap-phich/ after it (before Wagtail's pages, which would 404).
+    re_path(r"^(?P<path>(?:[\w-]+/)+)ap-phich/$", self_check_in.poster_view, name="event-poster"),
 ]

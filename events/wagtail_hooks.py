@@ -106,14 +106,26 @@ def registrations_button(page, user, button_class, **kwargs):
         )
 
 
+def poster_button(page, user, button_class):
+    """The self check-in poster, for the staff of the event's institution (a live event only)."""
+    if (
+        page.live
+        and isinstance(page.specific_deferred, EventPage)
+        and may_see_personal_data(user, page.get_parent().pk)
+    ):
+        yield button_class(_("Check-in poster"), page.url + "ap-phich/", icon_name="doc-full", priority=56)
+
+
 @hooks.register("register_page_header_buttons")
 def event_registrations_header_button(page, user, view_name=None, next_url=None):
     yield from registrations_button(page, user, Button)
+    yield from poster_button(page, user, Button)
 
 
 @hooks.register("register_page_listing_more_buttons")
 def event_registrations_listing_button(page, user, next_url=None):
     yield from registrations_button(page, user, Button)
+    yield from poster_button(page, user, Button)
 
 
 @hooks.register("after_publish_page")

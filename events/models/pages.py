@@ -24,6 +24,7 @@ from core.photos import PhotoMixin, photo_panel
 from core.public_cache import cache_publicly
 from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
+from institutions.roles import may_see_personal_data
 
 from ..choices import EventKind, RegistrationMode, SessionStatus, Venue
 from ..listing import listing_context
@@ -297,6 +298,8 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
             next_session=next_session,
             next_in=days_until(timezone.localtime(next_session.start).date()) if next_session else "",
             json_ld=self.json_ld(request, institution, sessions, location),
+            # The institution's staff print the self check-in poster from here (the page is not cached).
+            show_poster=may_see_personal_data(request.user, institution.pk),
         )
         return context
 

@@ -309,6 +309,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "30"))
 # Registrations one client address may send: "20/h" (also /m, /d); "0" turns the limit off.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
+# Self check-ins from the event's poster one client address may send (a family on one connection, a
+# venue's wifi): "30/h" by default, "0" turns the limit off.
+CHECK_IN_RATE_LIMIT = os.environ.get("CHECK_IN_RATE_LIMIT", "30/h")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -1,0 +1,118 @@
+"""Self check-in without a ticket (SPEC §9): the event's poster and the link its QR code opens.
+
+The poster (`<event-url>ap-phich/`) carries a signed link to the event (`/diem-danh/<signed>/`, Django's
+signing: nothing in it opens anything but this page). The link counts only while one of the event's
+sessions is on — from 30 minutes before its start to its end; a session of several days while its
+institution is open — and only on POST (a link previewer or a scanner that opens it counts nothing). A
+device counts once per session (a signed cookie), an address at most `CHECK_IN_RATE_LIMIT` times; no
+personal data is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from core.links import site_url
+from core.rate_limit import over_limit
+
+from .choices import SessionStatus
+from .models import CheckIn, CheckInKind, EventPage, Session
+from .tickets import qr_svg
+
+SALT = "events.self-check-in"
+EARLY = dt.timedelta(minutes=30)
+
+
+def self_check_in_url(event: EventPage) -> str:
+    return site_url(reverse("self-check-in", args=[signing.dumps(event.pk, salt=SALT)]))
+
+
+def poster_view(request, path: str):
+    """`<event-url>ap-phich/`: the A4 poster to print and pin at the venue (the event, its place, the QR
+    code). The event is found by Wagtail's own routing of the path before `ap-phich/`."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    found = site.root_page.specific.route(request, [part for part in path.split("/") if part])
+    event = found.page.specific if found else None
+    if not isinstance(event, EventPage) or not event.live:
+        raise Http404
+    url = self_check_in_url(event)
+    context = {"page": event, "event": event, "institution": event.institution, "qr": qr_svg(url), "url": url}
+    return TemplateResponse(request, "events/poster.html", context)
+
+
+def session_on(event: EventPage, now: dt.datetime) -> Session | None:
+    """The event's session that people can check in to now, if any."""
+    candidates = (
+        event.sessions.filter(in_schedule=True, start__lte=now + EARLY, end__gt=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("start")
+    )
+    for session in candidates:
+        if not session.spans_days or session.institution.is_open(now):
+            return session
+    return None
+
+
+def cookie_name(session: Session) -> str:
+    return f"diem-danh-{session.pk}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def self_check_in_view(request, code: str):
+    try:
+        event_id = int(signing.loads(code, salt=SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        raise Http404 from None
+    event = EventPage.objects.live().filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    now = timezone.now()
+    session = session_on(event, now)
+    context = {"event": event, "session": session}
+    if session is None:
+        context["next_session"] = (
+            event.sessions.filter(in_schedule=True, start__gt=now)
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("start")
+            .first()
+        )
+        status = 409 if request.method == "POST" else 200
+        return TemplateResponse(request, "events/self_check_in.html", context, status=status)
+    earlier = request.get_signed_cookie(cookie_name(session), default=None, salt=SALT)
+    context["earlier"] = earlier
+    if request.method == "GET" or earlier:
+        return TemplateResponse(request, "events/self_check_in.html", context)
+    if over_limit(request, "self-check-in", settings.CHECK_IN_RATE_LIMIT):
+        context["too_many"] = True
+        return TemplateResponse(request, "events/self_check_in.html", context, status=429)
+    with transaction.atomic():
+        Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+        CheckIn.objects.create(session=session, kind=CheckInKind.SELF, people=1, at=now)
+        Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + 1)
+    context["checked_now"] = f"{timezone.localtime(now):%H:%M}"
+    response = TemplateResponse(request, "events/self_check_in.html", context)
+    response.set_signed_cookie(
+        cookie_name(session),
+        context["checked_now"],
+        salt=SALT,
+        max_age=int((session.end - now).total_seconds()) + 24 * 60 * 60,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
