@@ -191,7 +191,8 @@ def percent_value(indicator: str, group: str, year: int, area: AdministrativeUni
 
 
 def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
-    """Learning visits (all channels) plus attendance at held sessions; None without any data.
+    """Learning visits (all channels) plus attendance at held sessions (the headcount typed, else the
+    people checked in); None without any data.
 
     A figure above the entry screens' caps cannot be right (and could overflow the sum): it is left
     out and listed by `data_errors` instead."""
@@ -199,12 +200,18 @@ def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
     visits = VisitCount.objects.filter(
         institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year, visits__lte=MAX_VISITS
     ).aggregate(total=Sum("visits"), rows=Count("visits"))  # never null; read from the index
-    attendance = Attendance.objects.filter(
-        session__in=held_sessions(year).filter(institution__in=institutions), attendees__lte=MAX_ATTENDEES
-    ).aggregate(total=Sum("attendees"), rows=Count("pk"))
-    if not visits["rows"] and not attendance["rows"]:
+    held = held_sessions(year).filter(institution__in=institutions)
+    attendance = Attendance.objects.filter(session__in=held, attendees__lte=MAX_ATTENDEES).aggregate(
+        total=Sum("attendees"), rows=Count("pk")
+    )
+    # A session without a typed headcount counts the people checked in (SPEC §4, §9); the few sessions
+    # with check-ins are read from an index of their own.
+    checked = held.filter(checked_in__gt=0, attendance__isnull=True).aggregate(
+        total=Sum("checked_in"), rows=Count("pk")
+    )
+    if not visits["rows"] and not attendance["rows"] and not checked["rows"]:
         return None
-    return (visits["total"] or 0) + (attendance["total"] or 0)
+    return (visits["total"] or 0) + (attendance["total"] or 0) + (checked["total"] or 0)
 
 
 def growth(current: int | None, previous: int | None) -> Decimal | None:
@@ -232,7 +239,9 @@ def base_year_for(group: str, year: int, area) -> int | None:
         institution=OuterRef("pk"), purpose=VisitPurpose.LEARNING, date__gte=FIRST_RECORD_DAY
     )
     first_sessions = Session.objects.filter(
-        institution=OuterRef("pk"), attendance__isnull=False, start__gte=local_midnight(FIRST_RECORD_DAY)
+        Q(attendance__isnull=False) | Q(checked_in__gt=0),
+        institution=OuterRef("pk"),
+        start__gte=local_midnight(FIRST_RECORD_DAY),
     )
     firsts = (
         institutions_of(group, area)

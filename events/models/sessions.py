@@ -252,6 +252,12 @@ class Session(models.Model):
             ),
             # Few rows: the sessions of several days (exhibitions), for the listing's "on now".
             models.Index(fields=["end"], condition=models.Q(spans_days=True), name="session_running_long"),
+            # Few rows: the sessions with check-ins, which count when no headcount was typed (indicators).
+            models.Index(
+                fields=["institution", "start"],
+                condition=models.Q(checked_in__gt=0),
+                name="session_checked_in",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -193,3 +193,12 @@ def test_an_event_with_registrations_cannot_be_deleted_so_no_ticket_vanishes(adm
     response = admin_client.post(reverse("wagtailadmin_pages:delete", args=[workshop.event_id]), follow=True)
     assert "người dân đã đăng ký" in response.content.decode()
     assert Session.objects.filter(pk=workshop.pk).exists() and Registration.objects.count() == 4
+
+
+def test_the_attendance_screen_shows_the_check_ins_beside_the_headcount(client, editor, workshop):
+    Session.objects.filter(pk=workshop.pk).update(checked_in=3)
+    page = client.get(
+        reverse("events_attendance_entry"),
+        {"institution": workshop.institution_id, "first_day": "2026-12-01", "last_day": "2026-12-07"},
+    ).content.decode()
+    assert f'<td data-checked-in="{workshop.pk}">3</td>' in page and "Số người điểm danh" in page
