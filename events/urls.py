@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import entry_views, feeds, views
 
 
 class RowIdConverter:
@@ -20,6 +20,7 @@ register_converter(RowIdConverter, "row_id")
 app_name = "events"
 urlpatterns = [
     path("api/v1/sessions", views.session_list, name="api-sessions"),
+    path("api/v1/attendance", entry_views.attendance_entry_api, name="api-attendance"),
     path("feeds/events.ics", feeds.events_feed, name="feed"),
     path("feeds/events/<row_id:pk>.ics", feeds.event_feed, name="event-feed"),
     path("feeds/institutions/<str:code>.ics", feeds.institution_feed, name="institution-feed"),

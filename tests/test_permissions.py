@@ -174,6 +174,24 @@ def test_checking_in_a_ticket_of_a(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_the_offline_app_s_entries_for_a(client, world, role):
+    import json
+    import uuid
+
+    c = client_for(client, world, role)
+    attendance = {"id": str(uuid.uuid4()), "session": world["session"].pk, "attendees": 12, "base": None}
+    response = c.post("/api/v1/attendance", json.dumps(attendance), content_type="application/json")
+    assert (response.status_code == 201) == RECORD_A[role]
+    assert Attendance.objects.filter(session=world["session"]).exists() == RECORD_A[role]
+    door = {"id": str(uuid.uuid4()), "institution": world["a"].pk, "date": "2026-11-20", "visits": 30}
+    response = c.post(
+        "/api/v1/visits", json.dumps({**door, "purpose": "learning"}), content_type="application/json"
+    )
+    assert (response.status_code == 201) == RECORD_A[role]
+    assert VisitCount.objects.filter(institution=world["a"]).exists() == RECORD_A[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_visit_entry_for_a(client, world, role):
     c = client_for(client, world, role)
     url = reverse("institutions_visit_grid") + f"?institution={world['a'].pk}&month=2026-10"

@@ -7,52 +7,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0013_registration'),
-        ('institutions', '0013_unit_centres'),
+        ("events", "0013_registration"),
+        ("institutions", "0013_unit_centres"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ticket', 'Ticket, checked by staff'), ('self', 'Self check-in')], default='ticket', max_length=8, verbose_name='kind')),
-                ('people', models.PositiveSmallIntegerField(default=1, verbose_name='people')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='checked in')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("ticket", "Ticket, checked by staff"), ("self", "Self check-in")],
+                        default="ticket",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("people", models.PositiveSmallIntegerField(default=1, verbose_name="people")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="checked in")),
             ],
             options={
-                'verbose_name': 'check-in',
-                'verbose_name_plural': 'check-ins',
+                "verbose_name": "check-in",
+                "verbose_name_plural": "check-ins",
             },
         ),
         migrations.RemoveField(
-            model_name='registration',
-            name='checked_in_at',
+            model_name="registration",
+            name="checked_in_at",
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(condition=models.Q(('checked_in__gt', 0)), fields=['institution', 'start'], name='session_checked_in'),
+            model_name="session",
+            index=models.Index(
+                condition=models.Q(("checked_in__gt", 0)),
+                fields=["institution", "start"],
+                name="session_checked_in",
+            ),
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked in by'),
+            model_name="checkin",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="checked in by",
+            ),
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='registration',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='events.registration', verbose_name='registration'),
+            model_name="checkin",
+            name="registration",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="check_ins",
+                to="events.registration",
+                verbose_name="registration",
+            ),
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='events.session', verbose_name='session'),
+            model_name="checkin",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="check_ins",
+                to="events.session",
+                verbose_name="session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.UniqueConstraint(condition=models.Q(('registration__isnull', False)), fields=('session', 'registration'), name='one_check_in_per_ticket_and_session'),
+            model_name="checkin",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("registration__isnull", False)),
+                fields=("session", "registration"),
+                name="one_check_in_per_ticket_and_session",
+            ),
         ),
     ]

@@ -2,6 +2,7 @@
 
 from .imports import ImportRun
 from .pages import Closure, InstitutionIndexPage, InstitutionPage, InstitutionPageQuerySet, OpeningHours
+from .receipts import EntryReceipt
 from .records import ServiceRecord, VisitCount, VisitCountQuerySet
 from .staff import StaffScope
 from .units import AdministrativeUnit, AdministrativeUnitQuerySet, period_covers, units_for_choices
@@ -10,6 +11,7 @@ __all__ = [
     "AdministrativeUnit",
     "AdministrativeUnitQuerySet",
     "Closure",
+    "EntryReceipt",
     "ImportRun",
     "InstitutionIndexPage",
     "InstitutionPage",
