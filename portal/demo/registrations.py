@@ -1,6 +1,7 @@
 """Demo events taking registration (SPEC §9), dated from the day the demo is loaded so that they take
 registrations when someone tries them: one with seats left, one full with a waiting list, and a course
-registered as a whole. Their registrants are illustrative names with phone numbers, no email."""
+registered as a whole; and an all-day event on every day, for the self check-in poster. Their
+registrants are illustrative names with phone numbers, no email."""
 
 from __future__ import annotations
 
@@ -74,6 +75,42 @@ EVENTS = [
 ]
 
 
+# A session on at any hour, for trying the self check-in poster (`<event-url>ap-phich/`): an all-day
+# reading corner every day for two months from the day the demo is loaded.
+ON_NOW = DemoRegistrationEvent(
+    "TV-TINH",
+    "Góc đọc sách tự do",
+    "reading",
+    0,
+    0,
+    "FREQ=DAILY;COUNT=60",
+    0,
+    0,
+    description="<p>Sách, báo và truyện tranh cho mọi lứa tuổi; mời bạn điểm danh bằng áp phích ở cửa.</p>",
+)
+
+
+def load_demo_on_now(institutions, today) -> int:
+    item = ON_NOW
+    institution = institutions.get(item.institution)
+    if institution is None or EventPage.objects.child_of(institution).filter(title=item.title).exists():
+        return 0
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_default_timezone())
+    event = EventPage(
+        title=item.title,
+        slug=ascii_slug(item.title)[:200],
+        kind=item.kind,
+        start=start,
+        end=start,
+        all_day=True,
+        rrule=item.rrule,
+        description=item.description,
+    )
+    institution.add_child(instance=event)
+    event.save_revision().publish()
+    return 1
+
+
 @transaction.atomic
 def load_demo_registrations() -> tuple[int, int]:
     """Create the demo events taking registration that do not exist yet, with their registrants."""
@@ -108,4 +145,5 @@ def load_demo_registrations() -> tuple[int, int]:
         for number, name in enumerate(PEOPLE[: item.registrants]):
             register(session, seats=1, name=name, phone=f"09{number:02d}1234{number:02d}"[:10])
         created += 1
-    return created, len(EVENTS) - created
+    created += load_demo_on_now(institutions, today)
+    return created, len(EVENTS) + 1 - created

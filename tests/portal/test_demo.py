@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
@@ -87,6 +89,10 @@ def test_demo_has_events_taking_registration_with_seats_left_a_waiting_list_and_
     assert Registration.objects.filter(event=full, status="waitlisted").count() == 3
     course = Registration.objects.filter(event=whole).first()
     assert course.whole_course and course.places.count() == 8
+    reading_corner = EventPage.objects.get(title="Góc đọc sách tự do")
+    page = client.get(reading_corner.url + "ap-phich/").content.decode()
+    check_in = re.search(r"/diem-danh/[^/]+/", page).group(0)
+    assert "Tôi có mặt" in client.get(check_in).content.decode()  # a session is on at any hour
     registrations = Registration.objects.count()
     call_command("load_demo")
     assert Registration.objects.count() == registrations
