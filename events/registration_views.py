@@ -126,7 +126,7 @@ def ticket_view(request, token: str):
         "sessions": sessions,
         "institution": registration.session.institution,
         "position": registration.queue_position(),
-        "qr": qr_svg(scan_url(registration)) if not registration.is_cancelled else "",
+        "qr": qr_svg(scan_url(registration, request)) if not registration.is_cancelled else "",
         "token": token,
     }
     return TemplateResponse(request, "events/registration/ticket.html", context)

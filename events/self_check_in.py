@@ -35,8 +35,10 @@ SALT = "events.self-check-in"
 EARLY = dt.timedelta(minutes=30)
 
 
-def self_check_in_url(event: EventPage) -> str:
-    return site_url(reverse("self-check-in", args=[signing.dumps(event.pk, salt=SALT)]))
+def self_check_in_url(event: EventPage, request=None) -> str:
+    """The poster's link, on the address the poster was opened at (else the default site's)."""
+    path = reverse("self-check-in", args=[signing.dumps(event.pk, salt=SALT)])
+    return request.build_absolute_uri(path) if request else site_url(path)
 
 
 def poster_view(request, path: str):
@@ -49,7 +51,7 @@ def poster_view(request, path: str):
     event = found.page.specific if found else None
     if not isinstance(event, EventPage) or not event.live:
         raise Http404
-    url = self_check_in_url(event)
+    url = self_check_in_url(event, request)
     context = {"page": event, "event": event, "institution": event.institution, "qr": qr_svg(url), "url": url}
     return TemplateResponse(request, "events/poster.html", context)
 

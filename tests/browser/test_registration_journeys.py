@@ -168,3 +168,43 @@ def test_the_museum_s_editor_opens_the_roster_and_exports_it(page, site, axe, vn
         text=True,
     )
     assert validation_errors(checked) == []
+
+
+POSTER = "/co-so/thu-vien-tinh-ha-tinh/goc-doc-sach-tu-do/ap-phich/"
+
+
+def test_a_resident_checks_in_from_the_poster_on_a_phone(phone_without_javascript, site, page, axe):
+    phone = phone_without_javascript
+    phone.goto(site.url + POSTER)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Góc đọc sách tự do")
+    check_in = phone.locator(".poster-url a").get_attribute("href")
+    phone.goto(check_in)  # as the phone's camera opens the code
+    assert fits_the_screen(phone)
+    page.goto(check_in)
+    assert axe(page) == []
+    phone.get_by_role("button", name="Tôi có mặt").click()
+    expect(phone.locator("[data-self-check-in]")).to_have_text("Cảm ơn bạn: bạn đã được tính.")
+    phone.goto(check_in)
+    expect(phone.locator("[data-self-check-in]")).to_contain_text("Điện thoại này đã điểm danh lúc")
+
+
+def test_staff_open_a_ticket_s_code_and_check_it_in(page, site, axe):
+    code = (
+        site.manage(
+            "shell",
+            "-c",
+            "from events.models import Registration; from events.tickets import scan_url; "
+            "r = Registration.objects.filter(event__title='Workshop làm tranh in dân gian', "
+            "status='confirmed').order_by('pk').last(); print(scan_url(r).split('/ve/quet/')[1])",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    log_in(page, site, "librarian")
+    page.goto(f"{site.url}/ve/quet/{code}")
+    assert axe(page) == []
+    page.get_by_role("button", name="Điểm danh").click()
+    expect(page.locator("[data-check-in]")).to_contain_text("Đã điểm danh: 1 người.")
+    expect(page.get_by_role("button", name="Điểm danh")).to_have_count(0)
+    page.goto(f"{site.url}/ve/quet/{code}")
+    expect(page.locator("[data-check-in]")).to_contain_text("không tính thêm")
