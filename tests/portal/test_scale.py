@@ -102,6 +102,11 @@ def test_the_benchmark_prints_every_row_of_its_table(settings, unfrozen):
         "feed, 90 days, filtered, empty cache",
         "feed, one institution (default window), uncached",
         f"indicators {timezone.localdate().year - 1}, province",
+        "event page, seats left, uncached",
+        "registration POST (a new one each)",
+        "self check-in POST (a new phone each)",
+        "attendance entry POST (API)",
+        "door count entry POST (API)",
     ):
         line = next(line for line in table.splitlines() if line.startswith(row))
         median, p95 = (float(figure) for figure in line[len(row) :].split()[:2])

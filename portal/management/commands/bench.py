@@ -37,6 +37,7 @@ from django.utils import timezone
 from core.public_cache import content_changed
 from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
+from portal.bench_check_in import check_in_rows
 from portal.bench_registration import race, registration_posts, registration_session, taking_registrations
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
@@ -189,6 +190,8 @@ class Command(BaseCommand):
                 )
             times, queries = registration_posts(session, self.runs)
             self.stdout.write(Figure("registration POST (a new one each)", times, queries, None).row(bare))
+        for name, times, queries in check_in_rows(session, self.runs):
+            self.stdout.write(Figure(name, times, queries, None).row(bare))
 
     def feed_budgets(self, budgets, code: str = ""):
         """The feeds against issue #25's budgets: server time with every cache cleared before each
