@@ -62,6 +62,8 @@ USERS = {
     "officer": ("thongke-canloc", ["--area", "443"]),
     # The provincial museum's editor: the demo's full workshop taking registration is theirs.
     "librarian": ("bientap-baotang", ["--institution", "BT-TINH"]),
+    # The provincial library's editor: its reading corner is on every day (the offline entry app).
+    "reading_room": ("bientap-thuvientinh", ["--institution", "TV-TINH"]),
 }
 
 
