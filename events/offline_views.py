@@ -20,6 +20,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -73,7 +74,7 @@ APP_FILES = [
 
 def staff_only(request):
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.get_full_path(), login_url=reverse("wagtailadmin_login"))
     if not has_institution_scope(request.user):
         raise PermissionDenied
     return None

@@ -5,11 +5,13 @@ changed on the server meanwhile waits for the person to choose."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import log_in
+from .test_page_checks import validation_errors
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +50,15 @@ def waiting(page):
     return page.locator("#waiting")
 
 
-def test_figures_typed_offline_arrive_once_when_the_network_returns(phone, site, axe):
+def test_figures_typed_offline_arrive_once_when_the_network_returns(phone, site, axe, vnu, tmp_path):
     open_the_app(phone, site)
     assert axe(phone) == []
+    page = tmp_path / "nhap-lieu.html"
+    page.write_text(phone.request.get(site.url + "/nhap-lieu/").text())
+    checked = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", str(page)], capture_output=True, text=True
+    )
+    assert validation_errors(checked) == []
     forms = phone.locator("[data-session-form]")
     first, second = (forms.nth(i).get_attribute("data-session-form") for i in (0, 1))
 
