@@ -173,7 +173,9 @@ def test_the_museum_s_editor_opens_the_roster_and_exports_it(page, site, axe, vn
 POSTER = "/co-so/thu-vien-tinh-ha-tinh/goc-doc-sach-tu-do/ap-phich/"
 
 
-def test_a_resident_checks_in_from_the_poster_on_a_phone(phone_without_javascript, site, page, axe):
+def test_a_resident_checks_in_from_the_poster_on_a_phone(
+    phone_without_javascript, site, page, axe, vnu, tmp_path
+):
     phone = phone_without_javascript
     phone.goto(site.url + POSTER)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Góc đọc sách tự do")
@@ -182,13 +184,24 @@ def test_a_resident_checks_in_from_the_poster_on_a_phone(phone_without_javascrip
     assert fits_the_screen(phone)
     page.goto(check_in)
     assert axe(page) == []
+    assert valid(vnu, tmp_path, page.request.get(check_in).text())
     phone.get_by_role("button", name="Tôi có mặt").click()
     expect(phone.locator("[data-self-check-in]")).to_have_text("Cảm ơn bạn: bạn đã được tính.")
     phone.goto(check_in)
     expect(phone.locator("[data-self-check-in]")).to_contain_text("Điện thoại này đã điểm danh lúc")
 
 
-def test_staff_open_a_ticket_s_code_and_check_it_in(page, site, axe):
+def valid(vnu, folder, html: str) -> bool:
+    file = folder / "page.html"
+    file.write_text(html)
+    checked = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", str(file)], capture_output=True, text=True
+    )
+    assert validation_errors(checked) == []
+    return True
+
+
+def test_staff_open_a_ticket_s_code_and_check_it_in(page, site, axe, vnu, tmp_path):
     code = (
         site.manage(
             "shell",
@@ -203,6 +216,7 @@ def test_staff_open_a_ticket_s_code_and_check_it_in(page, site, axe):
     log_in(page, site, "librarian")
     page.goto(f"{site.url}/ve/quet/{code}")
     assert axe(page) == []
+    assert valid(vnu, tmp_path, page.request.get(f"{site.url}/ve/quet/{code}").text())
     page.get_by_role("button", name="Điểm danh").click()
     expect(page.locator("[data-check-in]")).to_contain_text("Đã điểm danh: 1 người.")
     expect(page.get_by_role("button", name="Điểm danh")).to_have_count(0)
