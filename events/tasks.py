@@ -22,8 +22,9 @@ def rewrite_feed_entries() -> int:
     return write_entries(list(events))
 
 
-# The messages a registrant gets, and nothing else (SPEC §9): what they asked for, and changes to it.
-REGISTRATION_MAIL = {"confirmed", "waitlisted", "promoted", "cancelled", "moved"}
+# The messages a registrant gets, and nothing else (SPEC §9, §11): what they asked for, changes to it, and
+# a reminder the evening before.
+REGISTRATION_MAIL = {"confirmed", "waitlisted", "promoted", "cancelled", "moved", "reminder"}
 
 
 @task(backend="background", takes_context=True)
@@ -67,6 +68,27 @@ def send_session_change_mail(session_id: int, kind: str) -> int:
     return len(messages)
 
 
+@task(backend="background")
+def send_reminder_mail(registration_id: int, session_id: int) -> bool:
+    """The evening-before reminder of one session (`events.reminders`), unless the registration was
+    cancelled, its address erased or the session cancelled meanwhile."""
+    registration = (
+        Registration.objects.select_related("event", "session")
+        .filter(pk=registration_id, status=RegistrationStatus.CONFIRMED)
+        .exclude(email="")
+        .first()
+    )
+    if (
+        registration is None
+        or not registration.places.filter(pk=session_id).exclude(status="cancelled").exists()
+    ):
+        return False
+    message = registration_message(registration, "reminder", session_id=session_id)
+    message.connection = get_connection()
+    message.send()
+    return True
+
+
 def registration_message(
     registration: Registration, kind: str, token: str = "", session_id=None
 ) -> EmailMessage:
@@ -87,6 +109,6 @@ def registration_message(
         subject = render_to_string(f"events/mail/{kind}_subject.txt", context).strip()
         body = render_to_string(f"events/mail/{kind}.txt", context)
         message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[registration.email])
-        if kind in {"confirmed", "promoted", "moved"}:
+        if kind in {"confirmed", "promoted", "moved", "reminder"}:
             message.attach("lich.ics", ticket_calendar(registration), "text/calendar; charset=utf-8")
     return message

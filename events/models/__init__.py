@@ -4,7 +4,7 @@ from .attendance import Attendance
 from .checkins import CheckIn, CheckInKind
 from .feed_entries import FeedEntry
 from .pages import EventDate, EventIndexPage, EventPage, EventPageQuerySet, SessionChange, new_uid, venue_text
-from .registrations import CONSENT_VERSION, Registration, RegistrationStatus, new_token, token_hash
+from .registrations import CONSENT_VERSION, Registration, RegistrationStatus, Reminder, new_token, token_hash
 from .sessions import (
     LONG_SESSION,
     NOT_HELD_YET,
@@ -39,6 +39,7 @@ __all__ = [
     "CONSENT_VERSION",
     "Registration",
     "RegistrationStatus",
+    "Reminder",
     "new_token",
     "token_hash",
     "Session",

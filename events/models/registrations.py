@@ -129,3 +129,22 @@ class Registration(models.Model):
 
     def contact(self) -> str:
         return " · ".join(part for part in [self.phone, self.email] if part)
+
+
+class Reminder(models.Model):
+    """The reminder sent to a registration the day before one of its sessions: one row each, so that it is
+    sent once however often the job runs (`manage.py send_reminders`)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="reminders")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="one_reminder_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} – {self.session_id}"

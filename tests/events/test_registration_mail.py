@@ -236,3 +236,35 @@ def test_a_registration_on_the_served_site_is_mailed_by_the_worker_process(tmp_p
     assert subject_of(message) == "Đã xác nhận chỗ: Lớp kỹ năng số cho phụ nữ"
     assert f"http://127.0.0.1{ticket}" in text_of(message)
     assert [a.get_filename() for a in message.iter_attachments()] == ["lich.ics"]
+
+
+@pytest.mark.django_db
+def test_a_reminder_comes_the_evening_before_once(
+    smtp_inbox, frozen_now, time_machine, django_capture_on_commit_callbacks
+):
+    from events.models import Session
+
+    session = workshop(start=dt.datetime(2026, 11, 27, 8, 0, tzinfo=HANOI), capacity=5).sessions.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        register(session, seats=1, name="Lan", email="lan@example.vn")
+        register(session, seats=1, name="Không email", phone="0912345678")
+        cancelled = register(session, seats=1, name="Hủy", email="huy@example.vn").registration
+        cancel(cancelled)
+    work_off_the_queue()
+    smtp_inbox.messages.clear()
+
+    time_machine.move_to(dt.datetime(2026, 11, 26, 17, 55, tzinfo=HANOI))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    work_off_the_queue()
+    assert smtp_inbox.messages == []  # not before 18:00
+    time_machine.move_to(dt.datetime(2026, 11, 26, 18, 5, tzinfo=HANOI))
+    for _ in range(2):  # the job runs every few minutes: the reminder goes once
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")
+        work_off_the_queue()
+    [reminder] = smtp_inbox.messages
+    assert reminder["To"] == "lan@example.vn"
+    assert subject_of(reminder) == "Ngày mai lúc 08:00: Tọa đàm “Sách và trẻ em”"
+    assert "ngày mai, 08:00 27/11/2026" in text_of(reminder)
+    assert Session.objects.get(pk=session.pk).status == "scheduled"

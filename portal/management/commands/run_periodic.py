@@ -12,6 +12,7 @@ DAY = 24 * 60 * 60
 # (command, its arguments, every how many seconds): each also runs once at start.
 JOBS = [
     ("publish_scheduled", [], 5 * 60),
+    ("send_reminders", [], 5 * 60),
     ("extend_sessions", [], DAY),
     ("erase_personal_data", [], DAY),
     ("prune_db_task_results", ["--backend", "background"], DAY),
@@ -20,8 +21,8 @@ JOBS = [
 
 class Command(BaseCommand):
     help = (
-        "Run publish_scheduled every 5 minutes, and extend_sessions, erase_personal_data and "
-        "prune_db_task_results daily."
+        "Run publish_scheduled and send_reminders every 5 minutes, and extend_sessions, "
+        "erase_personal_data and prune_db_task_results daily."
     )
 
     def add_arguments(self, parser):
