@@ -127,6 +127,10 @@ def register(
             state = Offer("open")
         if state.state in {"none", "cancelled", "not_yet", "closed"}:
             raise Refused(state.refusal(), state.state)
+        smallest = min((c for place in places if (c := capacity_of(place, event)) is not None), default=None)
+        if smallest is not None and seats > smallest:
+            # It could never fit: on the waiting list it would hold up everyone behind it.
+            raise Refused(_("This session has only %(count)s seats.") % {"count": smallest}, "too_many")
         nobody_waiting = not any(place.waiting for place in places)
         fits = all(
             (capacity := capacity_of(place, event)) is None or place.seats_taken + seats <= capacity
@@ -267,7 +271,29 @@ def move_up(registration: Registration) -> bool:
             registration.queue_rank -= 1
         Registration.objects.filter(pk=ahead.pk).update(queue_rank=ahead.queue_rank)
         registration.save(update_fields=["queue_rank"])
+        # It may fit where the one it passed did not.
+        promote(event, list(Session.objects.filter(pk=registration.session_id).order_by("pk")))
         return True
+
+
+def promote_waiting(event: EventPage) -> list[Registration]:
+    """After the event's seats or its waiting list changed in its editor (a publication): give the
+    waiting list the seats now free, session by session (a course: all at once), under the rows' locks."""
+    event = registration_event(event.pk)
+    waiting = list(Session.objects.filter(event=event, waiting__gt=0).values_list("pk", flat=True))
+    if not waiting:
+        return []
+    promoted = []
+    with transaction.atomic():
+        locked = locked_sessions(event, waiting)
+        groups = (
+            [list(locked.values())]
+            if event.whole_course
+            else [[locked[pk]] for pk in waiting if pk in locked]
+        )
+        for group in groups:
+            promoted += promote(event, group)
+    return promoted
 
 
 def erase(registration: Registration) -> None:

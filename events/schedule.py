@@ -22,7 +22,7 @@ from .choices import SessionStatus, Venue
 from .feed_entries import write_entries
 from .models import EventDate, EventPage, Registration, RegistrationStatus, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
-from .registering import tell_registrants
+from .registering import promote_waiting, tell_registrants
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,9 @@ def materialise_sessions(
     event = EventPage.objects.get(pk=event.pk)
     institution_id = event.get_parent().pk
     wanted = {occ.original_start: occ for occ in occurrences(event, until)}
-    existing = {s.original_start: s for s in Session.objects.select_for_update().filter(event=event)}
+    # Locked in id order, as taking seats locks them (`events.registering`): never a deadlock.
+    locked = Session.objects.select_for_update().filter(event=event).order_by("pk")
+    existing = {s.original_start: s for s in locked}
 
     created, updated = [], []
     cancelled, moved = [], []  # sessions whose registrants are told (SPEC §9)
@@ -207,6 +209,7 @@ def materialise_sessions(
     limit = until or horizon()
     dropped = [s for key, s in existing.items() if key <= limit or not wanted]
     kept = [s for s in dropped if s.has_records()]
+    newly_dropped = [s.pk for s in kept if s.in_schedule and s.status != SessionStatus.CANCELLED]
     for session in kept:
         session.in_schedule = False
     Session.objects.bulk_create(created)
@@ -214,7 +217,7 @@ def materialise_sessions(
         updated + kept,
         ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution", "spans_days"],
     )
-    cancelled += [s.pk for s in kept if s.status != SessionStatus.CANCELLED]
+    cancelled += newly_dropped  # told once, when it leaves the schedule
     tell_registrants(held_sessions(cancelled), "cancelled")
     tell_registrants(held_sessions(moved), "moved")
     removed = [s.pk for s in dropped if not s.has_records()]
@@ -223,6 +226,7 @@ def materialise_sessions(
         transaction.on_commit(content_changed)  # bulk writes send no signals
     if rewrite_feed or created or updated or dropped:
         write_entries([event.pk])
+    promote_waiting(event)  # more seats, or a waiting list switched off, in this publication
     return len(created), len(updated), len(removed)
 
 
@@ -237,7 +241,7 @@ def held_sessions(session_ids: list[int]) -> list[int]:
 @transaction.atomic
 def remove_sessions(event: EventPage) -> int:
     """An unpublished or deleted event keeps only the sessions that have records."""
-    sessions = list(Session.objects.select_for_update().filter(event=event))
+    sessions = list(Session.objects.select_for_update().filter(event=event).order_by("pk"))
     kept = [s for s in sessions if s.has_records()]
     for session in kept:
         session.in_schedule = False

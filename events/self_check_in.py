@@ -1,20 +1,24 @@
 """Self check-in without a ticket (SPEC §9): the event's poster and the link its QR code opens.
 
-The poster (`<event-url>ap-phich/`) carries a signed link to the event (`/diem-danh/<signed>/`, Django's
-signing: nothing in it opens anything but this page). The link counts only while one of the event's
-sessions is on — from 30 minutes before its start to its end; a session of several days while its
-institution is open — and only on POST (a link previewer or a scanner that opens it counts nothing). A
-device counts once per session (a signed cookie), an address at most `CHECK_IN_RATE_LIMIT` times; no
-personal data is asked.
+The poster (`<event-url>ap-phich/`, for the institution's staff to print) carries a signed link to the
+event (`/diem-danh/<signed>/`, Django's signing: nothing in it opens anything but this page). The link
+counts only while one of the event's sessions is on — from 30 minutes before its start to its end; a
+session of several days while its institution is open — and only on POST (a link previewer or a
+scanner that opens it counts nothing). A phone counts once per session (a random id in a signed cookie,
+unique per session in the database: two taps count once), an address at most `CHECK_IN_RATE_LIMIT`
+times; no personal data is asked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -26,6 +30,7 @@ from wagtail.models import Site
 
 from core.links import site_url
 from core.rate_limit import over_limit
+from institutions.roles import may_see_personal_data
 
 from .choices import SessionStatus
 from .models import CheckIn, CheckInKind, EventPage, Session
@@ -51,6 +56,11 @@ def poster_view(request, path: str):
     event = found.page.specific if found else None
     if not isinstance(event, EventPage) or not event.live:
         raise Http404
+    # For the institution's staff to print: its link counts people, so it is not handed to everyone.
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("wagtailadmin_login"))
+    if not may_see_personal_data(request.user, event.get_parent().pk):
+        raise PermissionDenied
     url = self_check_in_url(event, request)
     context = {"page": event, "event": event, "institution": event.institution, "qr": qr_svg(url), "url": url}
     return TemplateResponse(request, "events/poster.html", context)
@@ -69,8 +79,12 @@ def session_on(event: EventPage, now: dt.datetime) -> Session | None:
     return None
 
 
-def cookie_name(session: Session) -> str:
-    return f"diem-danh-{session.pk}"
+DEVICE_COOKIE = "diem-danh-thiet-bi"
+
+
+def device_of(request) -> str:
+    """The phone's id from its signed cookie, or a new one (set on the answer)."""
+    return request.get_signed_cookie(DEVICE_COOKIE, default="", salt=SALT) or secrets.token_hex(16)
 
 
 @never_cache
@@ -95,26 +109,37 @@ def self_check_in_view(request, code: str):
         )
         status = 409 if request.method == "POST" else 200
         return TemplateResponse(request, "events/self_check_in.html", context, status=status)
-    earlier = request.get_signed_cookie(cookie_name(session), default=None, salt=SALT)
-    context["earlier"] = earlier
-    if request.method == "GET" or earlier:
-        return TemplateResponse(request, "events/self_check_in.html", context)
-    if over_limit(request, "self-check-in", settings.CHECK_IN_RATE_LIMIT):
-        context["too_many"] = True
-        return TemplateResponse(request, "events/self_check_in.html", context, status=429)
-    with transaction.atomic():
-        Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
-        CheckIn.objects.create(session=session, kind=CheckInKind.SELF, people=1, at=now)
-        Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + 1)
-    context["checked_now"] = f"{timezone.localtime(now):%H:%M}"
-    response = TemplateResponse(request, "events/self_check_in.html", context)
+    device = device_of(request)
+    earlier = CheckIn.objects.filter(session=session, device=device).first()
+    status = 200
+    if earlier is not None:
+        context["earlier"] = f"{timezone.localtime(earlier.at):%H:%M}"
+    elif request.method == "POST":
+        if over_limit(request, "self-check-in", settings.CHECK_IN_RATE_LIMIT):
+            context["too_many"], status = True, 429
+        else:
+            context.update(self_check_in(session, device, now))
+    response = TemplateResponse(request, "events/self_check_in.html", context, status=status)
     response.set_signed_cookie(
-        cookie_name(session),
-        context["checked_now"],
+        DEVICE_COOKIE,
+        device,
         salt=SALT,
-        max_age=int((session.end - now).total_seconds()) + 24 * 60 * 60,
+        max_age=365 * 24 * 60 * 60,
         secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
     )
     return response
+
+
+def self_check_in(session: Session, device: str, now: dt.datetime) -> dict:
+    """Count the phone once, with the session's row locked; a second tap in flight finds the first."""
+    try:
+        with transaction.atomic():
+            Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+            CheckIn.objects.create(session=session, kind=CheckInKind.SELF, people=1, at=now, device=device)
+            Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + 1)
+    except IntegrityError:
+        earlier = CheckIn.objects.get(session=session, device=device)
+        return {"earlier": f"{timezone.localtime(earlier.at):%H:%M}"}
+    return {"checked_now": f"{timezone.localtime(now):%H:%M}"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
@@ -15,12 +18,27 @@ from .feed_entries import write_entries
 from .models import FeedEntry, Registration, RegistrationStatus
 
 
+class MailFailed(Exception):
+    """A message the SMTP server did not take, said without its address (the queue keeps the error)."""
+
+
+def deliver(messages: list[EmailMessage], what: str) -> None:
+    """Send each message on one connection; a refusal is raised without the address, which the task
+    queue's table would otherwise keep past the retention period (SMTP errors quote the recipient)."""
+    try:
+        get_connection().send_messages(messages)
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailFailed(f"{what}: {type(error).__name__}") from None
+
+
 @task(backend="background")
 def rewrite_feed_entries() -> int:
     """Write every event's stored VEVENTs again (the site's address changed: they carry its links)."""
     events = FeedEntry.objects.filter(window_first__isnull=True).values_list("event_id", flat=True).distinct()
     return write_entries(list(events))
 
+
+logger = logging.getLogger(__name__)
 
 # The messages a registrant gets, and nothing else (SPEC §9, §11): what they asked for, changes to it, and
 # a reminder the evening before.
@@ -40,9 +58,7 @@ def send_registration_mail(context, registration_id: int, kind: str, token: str 
         )
         if registration is None or not registration.email or kind not in REGISTRATION_MAIL:
             return False
-        message = registration_message(registration, kind, token)
-        message.connection = get_connection()
-        message.send()
+        deliver([registration_message(registration, kind, token)], f"registration {registration_id} ({kind})")
         return True
     finally:
         if token:
@@ -83,9 +99,10 @@ def send_reminder_mail(registration_id: int, session_id: int) -> bool:
         or not registration.places.filter(pk=session_id).exclude(status="cancelled").exists()
     ):
         return False
-    message = registration_message(registration, "reminder", session_id=session_id)
-    message.connection = get_connection()
-    message.send()
+    deliver(
+        [registration_message(registration, "reminder", session_id=session_id)],
+        f"registration {registration_id}",
+    )
     return True
 
 

@@ -14,7 +14,7 @@ from institutions.roles import may_see_personal_data
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .closure_views import closure_days_view, warn_about_closure_days
-from .models import Attendance, Campaign, EventPage, Registration, Topic
+from .models import Attendance, Campaign, CheckIn, EventPage, Registration, Topic
 from .roster_views import event_registrations_view, roster_view
 
 
@@ -148,7 +148,10 @@ def register_attendance_menu_item():
 @hooks.register("before_delete_page")
 def keep_events_with_attendance(request, page):
     """Deleting an event (or its institution) would lose recorded attendance: refuse and say why."""
-    if Attendance.objects.filter(session__event__path__startswith=page.path).exists():
+    if (
+        Attendance.objects.filter(session__event__path__startswith=page.path).exists()
+        or CheckIn.objects.filter(session__event__path__startswith=page.path).exists()
+    ):
         messages.error(
             request,
             _("%(title)s has sessions with recorded attendance, so it cannot be deleted; unpublish it.")

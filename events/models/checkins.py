@@ -32,6 +32,8 @@ class CheckIn(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=CheckInKind.choices, default=CheckInKind.TICKET)
     people = models.PositiveSmallIntegerField(_("people"), default=1)
     at = models.DateTimeField(_("checked in"), default=timezone.now)
+    # A self check-in's phone (a random id in a signed cookie): once per phone per session.
+    device = models.CharField(max_length=32, blank=True, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked in by"),
@@ -50,7 +52,11 @@ class CheckIn(models.Model):
                 fields=["session", "registration"],
                 condition=models.Q(registration__isnull=False),
                 name="one_check_in_per_ticket_and_session",
-            )
+            ),
+            # A phone counts once per session, even when two taps send the form twice.
+            models.UniqueConstraint(
+                fields=["session", "device"], condition=~models.Q(device=""), name="one_check_in_per_device"
+            ),
         ]
 
     def __str__(self) -> str:

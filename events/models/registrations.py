@@ -102,7 +102,8 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or _('(erased)')} – {self.seats}"
+        # Never the person's name: Wagtail's audit log keeps this as the entry's label, past any erasure.
+        return _("Registration #%(number)s (%(seats)s seats)") % {"number": self.pk, "seats": self.seats}
 
     @property
     def is_confirmed(self) -> bool:

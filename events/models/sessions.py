@@ -276,9 +276,11 @@ class Session(models.Model):
         return self.status == SessionStatus.CANCELLED
 
     def has_records(self) -> bool:
-        """Whether attendance or a registration was recorded for this session (then it is never deleted)."""
+        """Whether attendance, a registration or a check-in was recorded for this session (then it is never
+        deleted)."""
         return (
             Session.objects.filter(pk=self.pk, attendance__isnull=False).exists()
             or self.registrations.exists()
             or self.held_by.exists()
+            or self.check_ins.exists()
         )

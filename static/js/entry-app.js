@@ -70,6 +70,11 @@
     return node;
   }
 
+  function today() {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  }
+
   function localTime(iso) {
     const d = new Date(iso);
     const two = (n) => String(n).padStart(2, "0");
@@ -175,7 +180,7 @@
   function sessionForm(session, pending) {
     const card = el("article", { class: "entry", "data-session": String(session.id) });
     card.append(el("h3", { text: session.title }), el("p", { class: "meta", text: `${localTime(session.start)} · ${session.checked_in} ${words.checkedIn}` }));
-    if (!session.begun) {
+    if (Date.parse(session.start) > Date.now()) {
       card.append(el("p", { text: words.notBegun }));
       return card;
     }
@@ -195,8 +200,8 @@
       if (value("attendees") === "") return;
       const entryBody = { session: session.id, attendees: count("attendees"), note: value("note"), base: pending ? pending.body.base : session.version };
       for (const part of PARTS) entryBody[part] = count(part);
-      if (pending) await drop(pending.id);
       await keep({ id: newId(), kind: "attendance", made: Date.now(), body: entryBody });
+      if (pending) await drop(pending.id);
       await render();
       send();
     });
@@ -212,7 +217,8 @@
     const kinds = [["learning", words.visits], ["other", words.otherVisits]];
     for (const [purpose, label] of kinds) {
       const pending = byDoor.get(`${institution.id}-${purpose}`);
-      boxes.append(numberBox(`d${institution.id}-${purpose}`, label, pending ? pending.body.visits : institution.visits[purpose]));
+      const serverFigure = today() === copy.today ? institution.visits[purpose] : null;
+      boxes.append(numberBox(`d${institution.id}-${purpose}`, label, pending && pending.body.date === today() ? pending.body.visits : serverFigure));
     }
     form.append(boxes, el("button", { type: "submit", text: words.save }));
     form.addEventListener("submit", async (event) => {
@@ -220,11 +226,14 @@
       for (const [purpose] of kinds) {
         const typed = form.querySelector(`#d${institution.id}-${purpose}`).value.trim();
         const pending = byDoor.get(`${institution.id}-${purpose}`);
-        const current = pending ? pending.body.visits : institution.visits[purpose];
+        const day = today();
+        // The copy's figure is the server's only for the day the copy was made.
+        const serverFigure = day === copy.today ? institution.visits[purpose] : null;
+        const current = pending ? pending.body.visits : serverFigure;
         if (typed === "" || Number(typed) === current) continue;
+        const base = pending && pending.body.date === day ? pending.body.base : serverFigure;
+        await keep({ id: newId(), kind: "visits", made: Date.now(), body: { institution: institution.id, date: day, visits: Number(typed), purpose, channel: "onsite", base: base ?? null } });
         if (pending) await drop(pending.id);
-        const base = pending ? pending.body.base : institution.visits[purpose];
-        await keep({ id: newId(), kind: "visits", made: Date.now(), body: { institution: institution.id, date: copy.today, visits: Number(typed), purpose, channel: "onsite", base: base ?? null } });
       }
       await render();
       send();
@@ -257,11 +266,18 @@
           await drop(entry.id);
           await setState("lastSent", new Date().toISOString());
           changed = true;
-        } else if (response.status === 409) {
-          await keep({ ...entry, conflict: answer });
-        } else if (response.status === 403 && !answer.errors?.session && !answer.errors?.institution) {
+          continue;
+        }
+        if (response.status >= 500 || response.status === 429) break; // the server's trouble: try again later
+        if (response.status === 403 && !answer.errors?.session && !answer.errors?.institution) {
           document.getElementById("network").textContent = words.login;
           break;
+        }
+        // Replaced while it was on its way: the newer entry goes next time, this answer is moot.
+        const still = (await outbox()).some((e) => e.id === entry.id);
+        if (!still) continue;
+        if (response.status === 409) {
+          await keep({ ...entry, conflict: answer });
         } else {
           const messages = Object.values(answer.errors || {}).flat().join(" ");
           await keep({ ...entry, refused: messages || String(response.status) });

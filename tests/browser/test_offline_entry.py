@@ -91,6 +91,10 @@ def test_figures_typed_offline_arrive_once_when_the_network_returns(phone, site,
         "date=timezone.localdate()).values_list('visits', flat=True))]))",
     )
     assert figures == [[13, 21], [45]]
+    receipts = stored(
+        site, "from institutions.models import EntryReceipt; print(EntryReceipt.objects.count())"
+    )
+    assert receipts == 3  # each entry accepted once, whatever the number of sends
     phone.reload()
     expect(waiting(phone)).to_have_attribute("data-count", "0")
     expect(phone.locator("#last-sent")).to_contain_text("Gửi lần cuối")

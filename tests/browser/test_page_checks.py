@@ -23,7 +23,6 @@ PUBLIC_PAGES = {
     "listing near an area": "/lich-hoat-dong/?near=443",
     "directory near an area": "/co-so/?near=443",
     "event": EVENT,
-    "check-in poster": "/co-so/thu-vien-tinh-ha-tinh/goc-doc-sach-tu-do/ap-phich/",
     "search": "/tim-kiem/?q=thu+vien",
     "search too short": "/tim-kiem/?q=a",
     "English home": "/en/",

@@ -164,10 +164,14 @@ def test_a_full_session_puts_people_on_the_waiting_list_and_a_cancellation_promo
     assert (session.seats_taken, session.waiting) == (2, 1)
 
 
-def test_the_queue_is_kept_whole_registrations_first_come_first_served(frozen_now):
+def test_the_queue_is_kept_whole_registrations_first_come_first_served(frozen_now, time_machine):
     session = first_session(course(capacity=3))
+    time_machine.move_to(frozen_now, tick=False)
     register(session, seats=2, name="A", phone="0912345678")
+    # each later than the one before: distinct places in the queue
+    time_machine.shift(dt.timedelta(seconds=5))
     register(session, seats=2, name="B", phone="0912345678")  # does not fit: waits
+    time_machine.shift(dt.timedelta(seconds=5))
     register(session, seats=1, name="C", phone="0912345678")  # would fit, but B is first
     assert dict(Registration.objects.values_list("name", "status")) == {
         "A": "confirmed",
@@ -240,7 +244,7 @@ def test_lowering_the_seats_below_those_taken_is_refused(client, frozen_now):
     assert session.capacity is None and session.seats_taken == 2
     event = EventPage.objects.get(pk=event.pk)
     event.capacity = 1
-    with pytest.raises(Exception, match="2"):
+    with pytest.raises(Exception, match="đã có 2 chỗ"):
         event.full_clean()
     set_capacity(session, 2)
     event.full_clean()  # the session keeps its own number
@@ -384,3 +388,24 @@ def test_email_url_and_the_rate_limit_setting_are_read_as_the_readme_says(settin
     settings.REGISTRATION_RATE_LIMIT = "twenty an hour"
     with pytest.raises(SystemCheckError, match="REGISTRATION_RATE_LIMIT"):
         call_command("check")
+
+
+def test_more_seats_than_the_session_has_are_refused_not_queued_forever(client, frozen_now):
+    session = first_session(course(capacity=3, max_seats=4))
+    refused = post(client, session, seats="4")
+    assert refused.status_code == 409 and "chỉ có 3 chỗ" in refused.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_more_seats_given_in_the_editor_go_to_the_waiting_list(frozen_now):
+    event = course(capacity=1)
+    session = first_session(event)
+    register(session, seats=1, name="A", phone="0912345678")
+    register(session, seats=1, name="B", phone="0912345678")
+    event.capacity = 2
+    publish(event)
+    assert dict(Registration.objects.values_list("name", "status")) == {"A": "confirmed", "B": "confirmed"}
+    assert (Session.objects.get(pk=session.pk).seats_taken, Session.objects.get(pk=session.pk).waiting) == (
+        2,
+        0,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from events.models import CheckIn, Session
 from events.self_check_in import self_check_in_url
@@ -36,7 +36,27 @@ def today_s(event) -> Session:
     return event.sessions.get(start=dt.datetime(2026, 11, 25, 9, 0, tzinfo=HANOI))
 
 
+def staff_of(client, club):
+    from django.contrib.auth import get_user_model
+
+    from institutions.roles import editors_group
+
+    user = get_user_model().objects.create_user("nvh", password="x")
+    user.groups.add(editors_group(club.get_parent().specific))
+    client.force_login(user)
+    return user
+
+
+def test_the_poster_is_for_the_institution_s_staff(client, club):
+    assert client.get(club.url + "ap-phich/")["Location"].startswith("/admin/login/")
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("khach", password="x"))
+    assert client.get(club.url + "ap-phich/").status_code == 403
+
+
 def test_the_poster_prints_the_event_and_a_qr_code_of_the_signed_link(client, club):
+    staff_of(client, club)
     page = client.get(club.url + "ap-phich/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -93,12 +113,19 @@ def test_an_address_checks_in_at_most_the_rate(client, club):
 
 
 def test_the_poster_is_linked_for_the_institution_s_staff_only(client, club):
-    from django.contrib.auth import get_user_model
-
-    from institutions.roles import editors_group
-
     assert "ap-phich/" not in client.get(club.url).content.decode()
-    user = get_user_model().objects.create_user("nvh", password="x")
-    user.groups.add(editors_group(club.get_parent().specific))
-    client.force_login(user)
+    staff_of(client, club)
     assert f"{club.url}ap-phich/" in client.get(club.url).content.decode()
+
+
+def test_two_taps_in_flight_count_once(client, club):
+    from events.self_check_in import DEVICE_COOKIE
+
+    url = path_of(club)
+    client.get(url)  # the page gives the phone its id
+    device = client.cookies[DEVICE_COOKIE]
+    client.post(url)
+    second = Client()
+    second.cookies[DEVICE_COOKIE] = device  # the same phone, a second request sent before the first answered
+    assert 'data-self-check-in="earlier"' in second.post(url).content.decode()
+    assert today_s(club).checked_in == 1 and CheckIn.objects.count() == 1
