@@ -107,11 +107,14 @@
   }
 
   async function render() {
-    // What is being typed survives the redraw (another form's save redraws them all).
+    const waiting = await outbox();
+    const last = (await stateOf("lastSent"))?.value;
+    // From here on nothing waits, so nothing typed can slip in between reading the boxes and redrawing:
+    // what is being typed survives the redraw (another form's save redraws them all).
     const typing = [...document.querySelectorAll(".entry input")].filter((input) => input.value !== input.defaultValue);
     const typed = new Map(typing.map((input) => [input.id, input.value]));
     const focused = document.activeElement && document.activeElement.id;
-    await draw();
+    draw(waiting, last);
     for (const [id, value] of typed) {
       const input = document.getElementById(id);
       if (input) input.value = value;
@@ -119,14 +122,12 @@
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 
-  async function draw() {
-    const waiting = await outbox();
+  function draw(waiting, last) {
     const bySession = new Map(waiting.filter((e) => e.kind === "attendance").map((e) => [e.body.session, e]));
     const byDoor = new Map(waiting.filter((e) => e.kind === "visits").map((e) => [`${e.body.institution}-${e.body.purpose}`, e]));
     document.getElementById("network").textContent = navigator.onLine ? words.online : words.offline;
     document.getElementById("waiting").textContent = waiting.length ? `${waiting.length} ${words.waiting}` : words.nothingWaiting;
     document.getElementById("waiting").dataset.count = String(waiting.length);
-    const last = (await stateOf("lastSent"))?.value;
     document.getElementById("last-sent").textContent = last ? `${words.lastSent}: ${localTime(last)}` : "";
     document.getElementById("copy").textContent = copy ? `${words.copyFrom} ${localTime(copy.made_at)}` : words.noCopy;
 
