@@ -276,6 +276,29 @@ def move_up(registration: Registration) -> bool:
         return True
 
 
+def hold_new_course_sessions(event: EventPage, sessions: list[Session]) -> None:
+    """Sessions added to a course registered as a whole (a later date, the horizon moving on) take the
+    course's registrations: each holds its seats there too, and the counters say so. Called by the
+    schedule with the event's rows locked."""
+    registrations = list(
+        Registration.objects.filter(event=event, whole_course=True)
+        .exclude(status=CANCELLED)
+        .only("pk", "status", "seats")
+    )
+    if not registrations or not sessions:
+        return
+    Registration.places.through.objects.bulk_create(
+        [
+            Registration.places.through(registration_id=r.pk, session_id=s.pk)
+            for r in registrations
+            for s in sessions
+        ]
+    )
+    taken = sum(r.seats for r in registrations if r.status == CONFIRMED)
+    waiting = sum(1 for r in registrations if r.status == WAITLISTED)
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(seats_taken=taken, waiting=waiting)
+
+
 def promote_waiting(event: EventPage) -> list[Registration]:
     """After the event's seats or its waiting list changed in its editor (a publication): give the
     waiting list the seats now free, session by session (a course: all at once), under the rows' locks."""

@@ -22,7 +22,7 @@ from .choices import SessionStatus, Venue
 from .feed_entries import write_entries
 from .models import EventDate, EventPage, Registration, RegistrationStatus, Session, is_long
 from .recurrence import parse_rule, until_day, until_value
-from .registering import promote_waiting, tell_registrants
+from .registering import hold_new_course_sessions, promote_waiting, tell_registrants
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,8 @@ def materialise_sessions(
     for session in kept:
         session.in_schedule = False
     Session.objects.bulk_create(created)
+    if event.whole_course and created:
+        hold_new_course_sessions(event, [s for s in created if s.status != SessionStatus.CANCELLED])
     Session.objects.bulk_update(
         updated + kept,
         ["start", "end", "all_day", "is_extra", "status", "note", "in_schedule", "institution", "spans_days"],

@@ -409,3 +409,15 @@ def test_more_seats_given_in_the_editor_go_to_the_waiting_list(frozen_now):
         2,
         0,
     )
+
+
+def test_a_date_added_to_a_course_holds_its_registrations_seats(frozen_now):
+    from events.models import EventDate
+
+    event = course(capacity=5, whole_course=True)
+    register(first_session(event), seats=2, name="A", phone="0912345678")
+    event.dates.add(EventDate(kind=EventDate.Kind.EXTRA, date=dt.date(2026, 12, 26)))
+    event = publish(event)
+    added = event.sessions.get(start__date=dt.date(2026, 12, 26))
+    assert Registration.objects.get().places.filter(pk=added.pk).exists()
+    assert (added.seats_taken, added.waiting) == (2, 0)
