@@ -25,8 +25,11 @@ class PageLink:
         self.url_path = url_path
 
 
-def site_url(path: str) -> str:
-    """An absolute address on the default site, for links sent away from a request (mail)."""
+def site_url(path: str, request=None) -> str:
+    """An absolute address: on the request's address when there is one, else on the default site (links
+    sent away from a request: mail)."""
+    if request is not None:
+        return request.build_absolute_uri(path)
     from wagtail.models import Site
 
     site = Site.objects.filter(is_default_site=True).first()

@@ -18,6 +18,11 @@ from .models import CheckIn, CheckInKind, Registration, Session
 from .registering import Refused
 
 
+def lock_session(session: Session) -> None:
+    """Lock the session's row until the transaction ends (its counters are written under it)."""
+    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+
+
 @dataclasses.dataclass
 class TicketCheckIn:
     check_in: CheckIn
@@ -27,7 +32,7 @@ class TicketCheckIn:
 def check_in_ticket(registration: Registration, session: Session, user) -> TicketCheckIn:
     """Check the ticket's people in at the session; refused unless it holds a confirmed place in it."""
     with transaction.atomic():
-        Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+        lock_session(session)
         earlier = CheckIn.objects.filter(session=session, registration=registration).first()
         if earlier is not None:
             return TicketCheckIn(earlier, new=False)
@@ -55,7 +60,7 @@ def check_in_ticket(registration: Registration, session: Session, user) -> Ticke
 def undo_check_in(registration: Registration, session: Session) -> bool:
     """Take a ticket's check-in back (a wrong tap); False when it was not checked in."""
     with transaction.atomic():
-        Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+        lock_session(session)
         check_in = CheckIn.objects.filter(session=session, registration=registration).first()
         if check_in is None:
             return False

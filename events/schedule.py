@@ -178,6 +178,7 @@ def materialise_sessions(
     # Locked in id order, as taking seats locks them (`events.registering`): never a deadlock.
     locked = Session.objects.select_for_update().filter(event=event).order_by("pk")
     existing = {s.original_start: s for s in locked}
+    anyone_waiting = any(s.waiting for s in existing.values())
 
     created, updated = [], []
     cancelled, moved = [], []  # sessions whose registrants are told (SPEC §9)
@@ -228,7 +229,8 @@ def materialise_sessions(
         transaction.on_commit(content_changed)  # bulk writes send no signals
     if rewrite_feed or created or updated or dropped:
         write_entries([event.pk])
-    promote_waiting(event)  # more seats, or a waiting list switched off, in this publication
+    if anyone_waiting:  # more seats in this publication go to the waiting list
+        promote_waiting(event)
     return len(created), len(updated), len(removed)
 
 

@@ -32,6 +32,7 @@ from core.links import site_url
 from core.rate_limit import over_limit
 from institutions.roles import may_see_personal_data
 
+from .checking_in import lock_session
 from .choices import SessionStatus
 from .models import CheckIn, CheckInKind, EventPage, Session
 from .tickets import qr_svg
@@ -42,8 +43,7 @@ EARLY = dt.timedelta(minutes=30)
 
 def self_check_in_url(event: EventPage, request=None) -> str:
     """The poster's link, on the address the poster was opened at (else the default site's)."""
-    path = reverse("self-check-in", args=[signing.dumps(event.pk, salt=SALT)])
-    return request.build_absolute_uri(path) if request else site_url(path)
+    return site_url(reverse("self-check-in", args=[signing.dumps(event.pk, salt=SALT)]), request)
 
 
 def poster_view(request, path: str):
@@ -136,7 +136,7 @@ def self_check_in(session: Session, device: str, now: dt.datetime) -> dict:
     """Count the phone once, with the session's row locked; a second tap in flight finds the first."""
     try:
         with transaction.atomic():
-            Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+            lock_session(session)
             CheckIn.objects.create(session=session, kind=CheckInKind.SELF, people=1, at=now, device=device)
             Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + 1)
     except IntegrityError:

@@ -41,8 +41,7 @@ def registration_of_scan(code: str) -> int | None:
 
 def scan_url(registration: Registration, request=None) -> str:
     """The QR code's link, on the address the ticket was opened at (else the default site's)."""
-    path = reverse("ticket-scan", args=[scan_code(registration)])
-    return request.build_absolute_uri(path) if request else site_url(path)
+    return site_url(reverse("ticket-scan", args=[scan_code(registration)]), request)
 
 
 def qr_svg(url: str) -> str:
