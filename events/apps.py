@@ -28,7 +28,7 @@ def registration_settings(app_configs=None, **kwargs):
     from core.rate_limit import parse_rate
 
     errors = []
-    for name in ["REGISTRATION_RATE_LIMIT", "CHECK_IN_RATE_LIMIT"]:
+    for name in ["REGISTRATION_RATE_LIMIT", "CHECK_IN_RATE_LIMIT", "SUBSCRIPTION_RATE_LIMIT"]:
         try:
             parse_rate(getattr(settings, name))
         except ValueError as error:

@@ -100,6 +100,8 @@ def listing_context(page, request) -> dict:
         "today": today,
         "chips": chips,
         "clear_filters": "?view=month" if view == "month" else "?",
+        # "Nhận tin qua email" for these filters (`events.subscribing` keeps those a weekly list can use).
+        "email_query": query_without(request, "page", "view", "month", "from", "to", "near"),
         **filter_form_cache(request),
     }
     context.update(subscribe_links(request, query_without(request, "page", "view", "month")))

@@ -10,10 +10,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from institutions.record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
-from institutions.roles import may_see_personal_data
+from institutions.roles import is_provincial, may_see_personal_data
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .closure_views import closure_days_view, warn_about_closure_days
+from .mail_report import MailReportView
 from .models import Attendance, Campaign, CheckIn, EventPage, Registration, Topic
 from .roster_views import event_registrations_view, roster_view
 
@@ -75,7 +76,25 @@ def register_attendance_url():
         path("events/<int:pk>/closure-days/", closure_days_view, name="events_closure_days"),
         path("events/<int:pk>/registrations/", event_registrations_view, name="events_event_registrations"),
         path("sessions/<int:session_id>/roster/", roster_view, name="events_roster"),
+        path("reports/mail/", MailReportView.as_view(), name="events_mail_report"),
+        path(
+            "reports/mail/results/",
+            MailReportView.as_view(results_only=True),
+            name="events_mail_report_results",
+        ),
     ]
+
+
+class MailReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_provincial(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_mail_report_menu_item():
+    return MailReportMenuItem(
+        _("Mail"), reverse("events_mail_report"), name="mail", icon_name="mail", order=900
+    )
 
 
 @hooks.register("register_log_actions")

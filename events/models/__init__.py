@@ -16,9 +16,25 @@ from .sessions import (
     is_long,
     local_midnight,
 )
+from .subscriptions import (
+    SUBSCRIPTION_CONSENT_VERSION,
+    UNCONFIRMED_DAYS,
+    MailDelivery,
+    MailKind,
+    MailStatus,
+    Subscription,
+    address_key,
+)
 from .vocabulary import Audience, Campaign, CampaignQuerySet, Observance, Topic
 
 __all__ = [
+    "SUBSCRIPTION_CONSENT_VERSION",
+    "UNCONFIRMED_DAYS",
+    "MailDelivery",
+    "MailKind",
+    "MailStatus",
+    "Subscription",
+    "address_key",
     "LONG_SESSION",
     "NOT_HELD_YET",
     "Attendance",

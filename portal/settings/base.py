@@ -300,6 +300,11 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 20
 if os.environ.get("EMAIL_URL"):
     globals().update(email_from_env(os.environ["EMAIL_URL"]))
+# At most this many messages a day to one address (a digest, reminders, notices, …); 0: no limit. What goes
+# over waits for no one: it is logged as held back, and the mail report counts it.
+MAIL_DAILY_LIMIT_PER_ADDRESS = int(os.environ.get("MAIL_DAILY_LIMIT_PER_ADDRESS", "10"))
+# Asking to subscribe: at most this many requests from one connection (`core.rate_limit`).
+SUBSCRIPTION_RATE_LIMIT = os.environ.get("SUBSCRIPTION_RATE_LIMIT", "10/h")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Học tập suốt đời Hà Tĩnh <no-reply@hoctap.hatinh.gov.vn>"
 )

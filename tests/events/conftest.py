@@ -4,6 +4,7 @@ import pytest
 
 from events.models import EventDate, EventPage, SessionChange
 from tests.events.factories import HANOI, EventPageFactory
+from tests.mail import smtp_inbox, smtp_server  # noqa: F401 (fixtures)
 
 
 def publish(event: EventPage) -> EventPage:

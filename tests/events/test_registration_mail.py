@@ -4,70 +4,19 @@ the test starts (aiosmtpd), and read back: headers, Vietnamese text, the calenda
 from __future__ import annotations
 
 import datetime as dt
-import email
 import re
 import time
-from email import policy
 from urllib.parse import urlencode
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from events.models import Registration
 from events.registering import cancel, register
 from tests.events.conftest import publish
 from tests.events.factories import HANOI, EventPageFactory
-from tests.servers import Person, free_port, site_served
-
-
-class Inbox:
-    """An SMTP server's handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list:
-        return [message for message in self.messages if address in message["To"]]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def smtp_inbox(smtp_server, settings, monkeypatch):
-    controller, inbox = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    # The worker runs here inside the test's transaction: it must not recycle the connection that holds it.
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-    return inbox
-
-
-def work_off_the_queue() -> None:
-    call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", "--interval", "0")
-
-
-def subject_of(message) -> str:
-    # A long encoded subject is folded onto its own line: the parsed value keeps the fold's space.
-    return str(message["Subject"]).strip()
-
-
-def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+from tests.mail import subject_of, text_of, work_off_the_queue
+from tests.servers import Person, site_served
 
 
 def workshop(**fields):

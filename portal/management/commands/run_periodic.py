@@ -13,6 +13,7 @@ DAY = 24 * 60 * 60
 JOBS = [
     ("publish_scheduled", [], 5 * 60),
     ("send_reminders", [], 5 * 60),
+    ("send_digests", [], 5 * 60),  # sends on Mondays from 06:00, once a week
     ("extend_sessions", [], DAY),
     ("erase_personal_data", [], DAY),
     ("prune_db_task_results", ["--backend", "background"], DAY),
@@ -21,7 +22,7 @@ JOBS = [
 
 class Command(BaseCommand):
     help = (
-        "Run publish_scheduled and send_reminders every 5 minutes, and extend_sessions, "
+        "Run publish_scheduled, send_reminders and send_digests every 5 minutes, and extend_sessions, "
         "erase_personal_data and prune_db_task_results daily."
     )
 
