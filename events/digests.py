@@ -66,19 +66,6 @@ def take_due(day: dt.date) -> dict[tuple[str, str], list[int]]:
     return groups
 
 
-def queue_digests(day: dt.date) -> tuple[int, int]:
-    """Queue the digests due for the week of `day`: (subscriptions, tasks)."""
-    from .tasks import send_digest
-
-    groups = take_due(day)
-    tasks = 0
-    for (filters, language), ids in groups.items():
-        for start in range(0, len(ids), CHUNK):
-            send_digest.enqueue(filters, language, day.isoformat(), ids[start : start + CHUNK])
-            tasks += 1
-    return sum(len(ids) for ids in groups.values()), tasks
-
-
 def digest_sessions(filters: str, day: dt.date) -> tuple[list, int]:
     """The coming seven days' sessions matching the filters (up to `DIGEST_SHOWN`), and how many match."""
     filterset = SessionFilter(QueryDict(filters), queryset=Session.objects.for_listing())

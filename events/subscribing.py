@@ -134,9 +134,10 @@ def managed_by(token: str) -> Managed | None:
 # Asking, confirming, changing, ending
 
 
-def subscribe(email: str, filters: str, language: str) -> bool:
-    """Store the request (or find the same one) and queue the confirmation mail when one is due;
-    returns whether a mail was queued. An address already subscribed to the filters is sent nothing."""
+def subscribe(email: str, filters: str, language: str) -> int | None:
+    """Store the request (or find the same one); returns the subscription whose confirmation mail is due
+    (the caller queues it once committed), or None: an address already subscribed to the filters, or
+    whose last confirmation mail is fresh, is sent nothing."""
     email = email.strip().lower()
     now = timezone.now()
     key = address_key(email)
@@ -156,7 +157,7 @@ def subscribe(email: str, filters: str, language: str) -> bool:
         except IntegrityError:  # the same request at the same moment
             subscription = Subscription.objects.get(email=email, filters=filters, ended_at=None)
         if subscription.is_confirmed:
-            return False
+            return None
         # One mail confirms everything the address asked: none while the last one is fresh.
         fresh = (
             Subscription.objects.unconfirmed()
@@ -164,16 +165,9 @@ def subscribe(email: str, filters: str, language: str) -> bool:
             .exists()
         )
         if fresh:
-            return False
+            return None
         Subscription.objects.unconfirmed().filter(address=key).update(confirmation_sent_at=now)
-        transaction.on_commit(lambda: queue_confirmation(subscription.pk))
-    return True
-
-
-def queue_confirmation(subscription_id: int) -> None:
-    from .tasks import send_confirmation_mail
-
-    send_confirmation_mail.enqueue(subscription_id)
+    return subscription.pk
 
 
 def waiting_for(address: str) -> list[Subscription]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,6 +37,7 @@ from .subscribing import (
     subscription_filterset,
     waiting_for,
 )
+from .tasks import send_confirmation_mail
 
 
 def consent_text() -> str:
@@ -100,9 +102,10 @@ def subscribe_view(request):
         return TemplateResponse(request, "events/subscription/subscribe.html", context, status=429)
     if not (form.is_valid() and filters_valid):
         return TemplateResponse(request, "events/subscription/subscribe.html", context, status=400)
-    subscribe(
-        form.cleaned_data["email"], canonical_filters(filterset), get_language() or settings.LANGUAGE_CODE
-    )
+    language = get_language() or settings.LANGUAGE_CODE
+    mail_due = subscribe(form.cleaned_data["email"], canonical_filters(filterset), language)
+    if mail_due is not None:
+        transaction.on_commit(lambda: send_confirmation_mail.enqueue(mail_due))
     return see_other(reverse("subscription-sent"))
 
 
