@@ -196,3 +196,19 @@ def vnu():
     require(java is not None, "Java is not installed (apt-get install default-jre-headless)")
     require(VNU_JAR.exists(), "vnu-jar is not installed (npm ci)")
     return [java, "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture
+def phone_without_javascript(browser, site):
+    """A 360 px phone with scripts off: every public page must work on it."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    yield context.new_page()
+    context.close()

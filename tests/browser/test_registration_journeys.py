@@ -22,21 +22,6 @@ EVENT = "/co-so/thu-vien-tinh-ha-tinh/lop-su-dung-dien-thoai-thong-minh-an-toan/
 FULL_EVENT = "/co-so/bao-tang-tinh-ha-tinh/workshop-lam-tranh-in-dan-gian/"
 
 
-@pytest.fixture
-def phone_without_javascript(browser, site):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
-
-
 def fits_the_screen(page) -> bool:
     # Measured by the browser's layout, which answers with scripts off too (the page runs none).
     width = page.locator("html").bounding_box()["width"]
