@@ -38,6 +38,7 @@ from core.public_cache import content_changed
 from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
 from portal.bench_check_in import check_in_rows
+from portal.bench_digest import digest_row
 from portal.bench_registration import race, registration_posts, registration_session, taking_registrations
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
         parser.add_argument("--no-load", action="store_true", help="skip the load test")
         parser.add_argument("--no-race", action="store_true", help="skip the registration race")
+        parser.add_argument("--digest-only", action="store_true", help="only the weekly digest's row")
         parser.add_argument(
             "--race-people",
             type=int,
@@ -120,6 +122,9 @@ class Command(BaseCommand):
         if options["feeds_only"]:
             self.feed_budgets(FEED_BUDGETS_2000)
             return
+        if options["digest_only"]:
+            digest_row(self.stdout)
+            return
         today = timezone.localdate()
         busiest = (
             InstitutionPage.objects.annotate(n=Count("sessions")).order_by("-n").only("pk", "code").first()
@@ -157,6 +162,7 @@ class Command(BaseCommand):
             self.stdout.write(self.measure(f"{name}, uncached", url, fresh=True).row(bare))
             self.stdout.write(self.measure(f"{name}, cached", url, fresh=False).row(bare))
         self.registration_rows(coming, bare)
+        digest_row(self.stdout)
         self.feed_budgets(FEED_BUDGETS, code=busiest.code)
         year = today.year - 1
         province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
