@@ -137,6 +137,10 @@ def send_confirmation_mail(subscription_id: int, attempt: int = 1) -> bool:
             subject=" ".join(render_to_string("events/mail/confirm_subject.txt", context).split()),
             body=render_to_string("events/mail/confirm.txt", context),
             to=[subscription.email],
+            # Every message has the way out, this one too: it deletes the request's address at once.
+            headers=unsubscribe_headers(
+                site_url(reverse("subscription-end", args=[manage_token("s", subscription.pk)]))
+            ),
         )
     if send_all([Outgoing(message, MailKind.CONFIRMATION, subscription_id)], attempt):
         later(send_confirmation_mail, attempt).enqueue(subscription_id, attempt=attempt + 1)

@@ -14,7 +14,7 @@ from institutions.roles import is_provincial, may_see_personal_data
 
 from .admin_views import attendance_entry_view, can_enter_attendance
 from .closure_views import closure_days_view, warn_about_closure_days
-from .mail_report import MailReportView
+from .mail_report import MailReportView, subscriber_lookup_view
 from .models import Attendance, Campaign, CheckIn, EventPage, Registration, Topic
 from .roster_views import event_registrations_view, roster_view
 
@@ -77,6 +77,7 @@ def register_attendance_url():
         path("events/<int:pk>/registrations/", event_registrations_view, name="events_event_registrations"),
         path("sessions/<int:session_id>/roster/", roster_view, name="events_roster"),
         path("reports/mail/", MailReportView.as_view(), name="events_mail_report"),
+        path("reports/mail/subscribers/", subscriber_lookup_view, name="events_subscriber_lookup"),
         path(
             "reports/mail/results/",
             MailReportView.as_view(results_only=True),
@@ -108,6 +109,12 @@ def register_roster_log_actions(actions):
     actions.register_action("events.ticket_viewed", _("Open a ticket's code"), _("Opened a ticket's code"))
     actions.register_action("events.checked_in", _("Check a ticket in"), _("Checked a ticket in"))
     actions.register_action("events.check_in_undone", _("Undo a check-in"), _("Undid a check-in"))
+    actions.register_action(
+        "events.subscription_viewed", _("Look up a subscriber"), _("Looked up a subscriber's subscription")
+    )
+    actions.register_action(
+        "events.subscription_ended", _("End a subscription"), _("Ended a subscription for its subscriber")
+    )
 
 
 def registrations_button(page, user, button_class, **kwargs):

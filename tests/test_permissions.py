@@ -228,6 +228,15 @@ def test_importing_institutions_is_for_the_province(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_the_mail_report_and_the_subscriber_look_up_are_for_the_province(client, world, role):
+    c = client_for(client, world, role)
+    allowed = role in {"province", "superuser"}
+    assert (c.get(reverse("events_mail_report")).status_code == 200) == allowed
+    lookup = c.post(reverse("events_subscriber_lookup"), {"email": "an@example.vn"})
+    assert (lookup.status_code == 200) == allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_statistics_of_area_x(client, world, role):
     response = client_for(client, world, role).get(
         reverse("portal_statistics"), {"year": 2025, "area": "443"}

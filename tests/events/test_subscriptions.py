@@ -77,6 +77,7 @@ def test_a_resident_subscribes_confirms_gets_the_digest_and_unsubscribes_in_one_
     [confirmation] = smtp_inbox.messages
     assert subject_of(confirmation) == "Xác nhận nhận tin hằng tuần từ cổng học tập suốt đời"
     assert "Lớp học" in text_of(confirmation)
+    assert confirmation["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # Double opt-in: nothing but the confirmation before the link's button is pressed.
     digest()
     assert len(smtp_inbox.messages) == 1
@@ -329,3 +330,22 @@ def test_the_mail_report_counts_per_day_for_the_province_only(admin_client, clie
     editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
     client.force_login(editor)
     assert client.get("/admin/reports/mail/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_province_looks_up_an_address_and_ends_its_subscription_in_the_audit_log(admin_client, week):
+    from wagtail.models import ModelLogEntry
+
+    subscription = Subscription.objects.create(
+        email="an@example.vn", filters="kind=class", confirmed_at=timezone.now()
+    )
+    Subscription.objects.create(email="other@example.vn", confirmed_at=timezone.now())
+    url = "/admin/reports/mail/subscribers/"
+    found = admin_client.post(url, {"email": "An@Example.vn"}).content.decode()
+    assert "Lớp học" in found and "other@example.vn" not in found
+    assert ModelLogEntry.objects.filter(action="events.subscription_viewed").count() == 1
+    assert "an@example.vn" not in str(list(ModelLogEntry.objects.values_list("label", "data")))
+    assert admin_client.post(url, {"email": "an@example.vn", "end": subscription.pk}).status_code == 302
+    assert Subscription.objects.get(pk=subscription.pk).email == ""
+    assert ModelLogEntry.objects.filter(action="events.subscription_ended").count() == 1
+    assert admin_client.post(url, {"email": "nonsense"}).status_code == 200
