@@ -26,12 +26,15 @@ class PageLink:
 
 
 def site_url(path: str, request=None) -> str:
-    """An absolute address: on the request's address when there is one, else on the default site (links
-    sent away from a request: mail)."""
+    """An absolute address: on the request's address when there is one, else on the site's public address
+    (`WAGTAILADMIN_BASE_URL`: https://… in production) for links sent away from a request (mail)."""
     if request is not None:
         return request.build_absolute_uri(path)
-    from wagtail.models import Site
+    from django.conf import settings
 
-    site = Site.objects.filter(is_default_site=True).first()
-    root = site.root_url if site else "http://localhost"
-    return root.rstrip("/") + path
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def absolute(url: str) -> str:
+    """A page's link as Wagtail gives it (relative on a single site), made absolute for mail."""
+    return url if "://" in url else site_url(url)

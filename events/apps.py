@@ -19,6 +19,7 @@ class EventsConfig(AppConfig):
         public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
         public_cache.register_parameters("view", "month", "include_cancelled")
         checks.register(registration_settings)
+        checks.register(mail_links_are_https, checks.Tags.security, deploy=True)
 
 
 def registration_settings(app_configs=None, **kwargs):
@@ -34,3 +35,18 @@ def registration_settings(app_configs=None, **kwargs):
         except ValueError as error:
             errors.append(checks.Error(str(error), id="events.E001", obj=name))
     return errors
+
+
+def mail_links_are_https(app_configs=None, **kwargs):
+    """Mail links (tickets, one-click unsubscribe: RFC 8058 wants https) are made on WAGTAILADMIN_BASE_URL."""
+    from django.conf import settings
+
+    if not settings.WAGTAILADMIN_BASE_URL.startswith("https://"):
+        return [
+            checks.Warning(
+                "WAGTAILADMIN_BASE_URL is not an https:// address: the links in mail (tickets, unsubscribe) "
+                "would be plain http, which mail programs refuse for one-click unsubscribe (RFC 8058).",
+                id="events.W002",
+            )
+        ]
+    return []

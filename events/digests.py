@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from core.links import PageLink, site_url
+from core.links import PageLink, absolute, site_url
 
 from .choices import SessionStatus
 from .filters import SessionFilter
@@ -56,7 +56,8 @@ def take_due(day: dt.date) -> dict[tuple[str, str], list[int]]:
     week = week_of(day)
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     with transaction.atomic():
-        due = Subscription.objects.running().filter(Q(digest_week__isnull=True) | Q(digest_week__lt=week))
+        # Not sent this week's yet (a run for another week, even a later one, does not count).
+        due = Subscription.objects.running().filter(Q(digest_week__isnull=True) | ~Q(digest_week=week))
         rows = list(due.select_for_update(skip_locked=True).values_list("pk", "filters", "language"))
         for pk, filters, language in rows:
             groups[(filters, language)].append(pk)
@@ -86,10 +87,10 @@ def digest_sessions(filters: str, day: dt.date) -> tuple[list, int]:
 
 def localised(url: str, language: str) -> str:
     """An absolute link to a public page in the subscriber's language (English under /en/)."""
-    absolute = url if "://" in url else site_url(url)
+    address = absolute(url)
     if language == settings.LANGUAGE_CODE:
-        return absolute
-    scheme, rest = absolute.split("://", 1)
+        return address
+    scheme, rest = address.split("://", 1)
     host, _slash, tail = rest.partition("/")
     return f"{scheme}://{host}/{language}/{tail}"
 
@@ -105,7 +106,7 @@ def by_day(sessions: list, language: str) -> OrderedDict:
 def listing_url(filters: str, day: dt.date, language: str) -> str:
     """The listing with the subscription's filters over the digest's seven days."""
     listing = EventIndexPage.objects.live().only("url_path").first()
-    url = localised(PageLink(listing.url_path).get_url() if listing else "/", language)
+    url = localised((PageLink(listing.url_path).get_url() if listing else None) or "/", language)
     last = day + dt.timedelta(days=DIGEST_DAYS - 1)
     query = "&".join(part for part in [filters, urlencode({"from": day, "to": last})] if part)
     return f"{url}?{query}"

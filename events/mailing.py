@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import MailDelivery, MailStatus, address_key
+from .models import MailDelivery, MailKind, MailStatus, address_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,20 @@ def sent_today(addresses: set[str], day: dt.date) -> dict[str, int]:
     return dict(rows)
 
 
+# What the daily limit holds back: what the portal sends of its own accord. A registrant's ticket, a notice
+# that their session moved and its reminder always go.
+CAPPED = {MailKind.DIGEST, MailKind.CONFIRMATION}
+# Errors of the connection, not of one message: the rest of the batch waits for the next attempt rather
+# than opening a connection (and logging in) once per message to a server that is down or refuses us.
+CONNECTION_ERRORS = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPHeloError,
+    OSError,
+)
+
+
 def send_all(batch: list[Outgoing], attempt: int = 1) -> list[Outgoing]:
     """Send the batch; returns what failed for a reason that may pass (to be queued again), unless this
     was the last attempt. Every message ends in the log: sent, bounced, held back, failed."""
@@ -68,20 +82,30 @@ def send_all(batch: list[Outgoing], attempt: int = 1) -> list[Outgoing]:
     again: list[Outgoing] = []
     connection = get_connection()
     try:
-        for item, key in zip(batch, keys, strict=True):
-            if limit and counts.get(key, 0) >= limit:
+        for index, (item, key) in enumerate(zip(batch, keys, strict=True)):
+            if limit and item.kind in CAPPED and counts.get(key, 0) >= limit:
                 log.append(delivery(item, key, now, MailStatus.HELD, attempt))
                 continue
-            status, error = send_one(connection, item.message)
+            status, error, connection_lost = send_one(connection, item.message)
             if status == MailStatus.SENT:
                 counts[key] = counts.get(key, 0) + 1
-            elif status == MailStatus.FAILED and attempt < MAX_ATTEMPTS:
-                again.append(item)
+            if status == MailStatus.FAILED:
+                left = batch[index:] if connection_lost else [item]
+                if attempt < MAX_ATTEMPTS:
+                    again.extend(left)
+                else:
+                    for lost in left:
+                        logger.warning(
+                            "Mail %s (%s) failed after %s attempts: %s", lost.kind, lost.key, attempt, error
+                        )
+                        log.append(
+                            delivery(lost, address_key(lost.message.to[0]), now, status, attempt, error)
+                        )
+                if connection_lost:
+                    break
                 continue
-            if status != MailStatus.SENT:
-                logger.warning(
-                    "Mail %s (%s) %s after %s attempts: %s", item.kind, item.key, status, attempt, error
-                )
+            if status == MailStatus.BOUNCED:
+                logger.warning("Mail %s (%s) bounced: %s", item.kind, item.key, error)
             log.append(delivery(item, key, now, status, attempt, error))
     finally:
         connection.close()
@@ -89,8 +113,9 @@ def send_all(batch: list[Outgoing], attempt: int = 1) -> list[Outgoing]:
     return again
 
 
-def send_one(connection, message: EmailMessage) -> tuple[str, str]:
-    """Send one message: sent, bounced (the server refused the address for good) or failed (may pass)."""
+def send_one(connection, message: EmailMessage) -> tuple[str, str, bool]:
+    """Send one message: sent, bounced (the server refused the address for good) or failed (may pass);
+    and whether the connection itself failed (then the rest of the batch would fail the same way)."""
     message.connection = connection
     try:
         connection.open()  # once for the batch; again after an error closed it
@@ -99,13 +124,22 @@ def send_one(connection, message: EmailMessage) -> tuple[str, str]:
         codes = [code for code, _text in error.recipients.values()]
         connection.close()
         if codes and all(code >= 500 for code in codes):
-            return MailStatus.BOUNCED, f"SMTPRecipientsRefused {codes}"
-        return MailStatus.FAILED, f"SMTPRecipientsRefused {codes}"
+            return MailStatus.BOUNCED, f"SMTPRecipientsRefused {codes}", False
+        return MailStatus.FAILED, f"SMTPRecipientsRefused {codes}", False
+    except smtplib.SMTPDataError as error:
+        connection.close()
+        if error.smtp_code >= 500:  # the server refused this message for good
+            return MailStatus.BOUNCED, f"SMTPDataError {error.smtp_code}", False
+        return MailStatus.FAILED, f"SMTPDataError {error.smtp_code}", False
     except (smtplib.SMTPException, OSError) as error:
         connection.close()  # opened again for the next message
         code = getattr(error, "smtp_code", "")
-        return MailStatus.FAILED, f"{type(error).__name__} {code}".strip()
-    return MailStatus.SENT, ""
+        return (
+            MailStatus.FAILED,
+            f"{type(error).__name__} {code}".strip(),
+            isinstance(error, CONNECTION_ERRORS),
+        )
+    return MailStatus.SENT, "", False
 
 
 def delivery(item: Outgoing, key: str, now, status: str, attempt: int, error: str = "") -> MailDelivery:

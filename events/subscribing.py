@@ -48,6 +48,8 @@ CONFIRM_SALT = "events.subscription.confirm"
 MANAGE_SALT = "events.subscription.manage"
 # A confirmation mail is sent again to an address that asks again only after this long.
 CONFIRMATION_RESEND = dt.timedelta(hours=24)
+# The longest filters a subscription keeps (its column's size).
+MAX_FILTERS_LENGTH = 2000
 
 
 def subscription_filterset(data) -> SessionFilter:
@@ -142,6 +144,8 @@ def subscribe(email: str, filters: str, language: str) -> int | None:
     now = timezone.now()
     key = address_key(email)
     with transaction.atomic():
+        # The address's requests are locked: two requests at the same moment send one mail, not two.
+        waiting = list(Subscription.objects.unconfirmed().filter(address=key).select_for_update())
         try:
             with transaction.atomic():
                 subscription, created = Subscription.objects.get_or_create(
@@ -156,15 +160,19 @@ def subscribe(email: str, filters: str, language: str) -> int | None:
                 )
         except IntegrityError:  # the same request at the same moment
             subscription = Subscription.objects.get(email=email, filters=filters, ended_at=None)
+            created = False
         if subscription.is_confirmed:
             return None
+        stale = now - dt.timedelta(days=UNCONFIRMED_DAYS)
+        if not created and subscription.created_at < stale:
+            # Asked again after its confirmation link expired (and before the nightly deletion): anew.
+            Subscription.objects.filter(pk=subscription.pk).update(created_at=now, confirmation_sent_at=None)
+            waiting = [item for item in waiting if item.pk != subscription.pk]
         # One mail confirms everything the address asked: none while the last one is fresh.
-        fresh = (
-            Subscription.objects.unconfirmed()
-            .filter(address=key, confirmation_sent_at__gt=now - CONFIRMATION_RESEND)
-            .exists()
-        )
-        if fresh:
+        if any(
+            item.confirmation_sent_at and item.confirmation_sent_at > now - CONFIRMATION_RESEND
+            for item in waiting
+        ):
             return None
         Subscription.objects.unconfirmed().filter(address=key).update(confirmation_sent_at=now)
     return subscription.pk
@@ -185,8 +193,12 @@ def confirm(address: str) -> list[Subscription]:
 
 
 def end(subscription: Subscription) -> None:
-    """End the subscription and erase its address; the row stays, so that the counts do."""
-    Subscription.objects.filter(pk=subscription.pk).update(email="", address="", ended_at=timezone.now())
+    """End the subscription and erase its address; the row stays, so that the counts do. A request not
+    confirmed yet ends with every other request of its address (one confirmation mail covered them all)."""
+    ending = Subscription.objects.filter(pk=subscription.pk)
+    if not subscription.is_confirmed and subscription.address:
+        ending = Subscription.objects.unconfirmed().filter(address=subscription.address)
+    ending.update(email="", address="", ended_at=timezone.now())
 
 
 def stop_registration_mail(registration: Registration) -> None:

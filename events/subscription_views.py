@@ -23,6 +23,7 @@ from core.rate_limit import over_limit
 
 from .registration_views import see_other
 from .subscribing import (
+    MAX_FILTERS_LENGTH,
     SUBSCRIPTION_FILTERS,
     address_of_confirm_token,
     canonical_filters,
@@ -74,6 +75,10 @@ class SubscribeForm(forms.Form):
         return ""
 
 
+def too_many_filters() -> str:
+    return _("These filters are too long for a subscription: choose fewer places or a shorter search.")
+
+
 def hidden_filters(filterset) -> list[tuple[str, str]]:
     return [(name, value) for name in SUBSCRIPTION_FILTERS for value in filterset.data.getlist(name)]
 
@@ -100,6 +105,9 @@ def subscribe_view(request):
             "Please wait a while and try again."
         )
         return TemplateResponse(request, "events/subscription/subscribe.html", context, status=429)
+    if filters_valid and len(canonical_filters(filterset)) > MAX_FILTERS_LENGTH:
+        context["refusal"] = too_many_filters()
+        filters_valid = False
     if not (form.is_valid() and filters_valid):
         return TemplateResponse(request, "events/subscription/subscribe.html", context, status=400)
     language = get_language() or settings.LANGUAGE_CODE
@@ -151,7 +159,10 @@ def manage_view(request, token: str):
     )
     status = 200
     if request.method == "POST":
-        if filterset.is_valid() and change_filters(subscription, canonical_filters(filterset)):
+        if filterset.is_valid() and len(canonical_filters(filterset)) > MAX_FILTERS_LENGTH:
+            context["refusal"] = too_many_filters()
+            status = 400
+        elif filterset.is_valid() and change_filters(subscription, canonical_filters(filterset)):
             context["saved"] = True
         elif filterset.is_valid():
             context["refusal"] = _("You already have a subscription with these filters.")

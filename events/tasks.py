@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from core.links import PageLink, site_url
+from core.links import PageLink, absolute, site_url
 
 from .digests import digest_messages
 from .feed_entries import write_entries
@@ -181,7 +181,7 @@ def registration_message(
             "registration": registration,
             "event": registration.event,
             "session": session,
-            "event_url": PageLink(registration.event.url_path).get_full_url(),
+            "event_url": absolute(PageLink(registration.event.url_path).get_url() or "/"),
             "ticket_url": site_url(ticket_path(token)) if token else "",
             "position": registration.queue_position(),
             "stop_url": stop_url,

@@ -88,6 +88,17 @@ def test_a_resident_subscribes_to_a_filtered_listing_from_a_phone(
         assert valid(vnu, tmp_path, page.request.get(url).text())
     phone.get_by_role("button", name="Đồng ý, gửi cho tôi danh sách hằng tuần").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Đã xác nhận đăng ký nhận tin")
+    assert valid(vnu, tmp_path, phone.content())
+    page.goto(confirm_url)  # the link again, once confirmed: nothing left to confirm
+    expect(page.locator("main")).to_contain_text("Không còn gì cần xác nhận")
+    assert axe(page) == []
+    page.set_content(phone.content())  # the confirmed page as the phone got it, for axe
+    assert axe(page) == []
+    # A forged or expired link: a page that says so, checked as every other.
+    page.goto(site.url + "/nhan-tin/xac-nhan/gia-mao/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Liên kết này không dùng được")
+    assert axe(page) == []
+    assert valid(vnu, tmp_path, page.content())
 
     # The subscription's own page: the filters changed on the phone, then checked by axe and vnu.
     phone.locator("main ul a").first.click()
@@ -101,5 +112,11 @@ def test_a_resident_subscribes_to_a_filtered_listing_from_a_phone(
     page.goto(manage_url)
     assert axe(page) == []
     assert valid(vnu, tmp_path, page.request.get(manage_url).text())
+    end_url = manage_url + "huy/"
+    page.goto(end_url)  # what a mail scanner opening the one-click link sees: a question, nothing ended
+    expect(page.get_by_role("button", name="Đồng ý, hủy nhận tin")).to_be_visible()
+    assert axe(page) == []
+    assert valid(vnu, tmp_path, page.content())
     phone.get_by_role("button", name="Kết thúc đăng ký nhận tin").click()
     expect(phone.locator("[role=status]")).to_contain_text("đã kết thúc")
+    assert valid(vnu, tmp_path, phone.content())

@@ -183,7 +183,8 @@ def test_a_registration_on_the_served_site_is_mailed_by_the_worker_process(tmp_p
             time.sleep(0.2)
     [message] = inbox.to("hoa@example.vn")
     assert subject_of(message) == "Đã xác nhận chỗ: Lớp kỹ năng số cho phụ nữ"
-    assert f"http://127.0.0.1{ticket}" in text_of(message)
+    # Mail links are made on WAGTAILADMIN_BASE_URL: in production https:// and the first allowed host.
+    assert f"https://127.0.0.1{ticket}" in text_of(message)
     assert [a.get_filename() for a in message.iter_attachments()] == ["lich.ics"]
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from events.digests import CHUNK, digest_due_now, take_due
 from events.tasks import send_digest
@@ -9,12 +10,15 @@ from events.tasks import send_digest
 def queue_digests(day: dt.date) -> tuple[int, int]:
     """Queue the digests due for the week of `day`, one task per set of filters and language (in chunks
     of `CHUNK` subscribers): (subscriptions, tasks)."""
-    groups = take_due(day)
     tasks = 0
-    for (filters, language), ids in groups.items():
-        for start in range(0, len(ids), CHUNK):
-            send_digest.enqueue(filters, language, day.isoformat(), ids[start : start + CHUNK])
-            tasks += 1
+    # Marked and queued in one transaction (the queue is in the same database): a crash between the two
+    # cannot lose the week.
+    with transaction.atomic():
+        groups = take_due(day)
+        for (filters, language), ids in groups.items():
+            for start in range(0, len(ids), CHUNK):
+                send_digest.enqueue(filters, language, day.isoformat(), ids[start : start + CHUNK])
+                tasks += 1
     return sum(len(ids) for ids in groups.values()), tasks
 
 
