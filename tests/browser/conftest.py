@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.mail import smtp_server  # noqa: F401 (a fixture: a real SMTP server)
 from tests.servers import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,25 +9,14 @@ import subprocess
 import sys
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from tests.mail import Inbox, text_of
-from tests.servers import free_port
+from tests.mail import text_of
 
 from .conftest import ROOT
 from .test_registration_journeys import fits_the_screen, valid
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
 
 
 def run_the_worker(site, controller) -> None:
@@ -50,9 +39,9 @@ def run_the_worker(site, controller) -> None:
 
 
 def test_a_resident_subscribes_to_a_filtered_listing_from_a_phone(
-    phone_without_javascript, site, page, axe, vnu, tmp_path, inbox
+    phone_without_javascript, site, page, axe, vnu, tmp_path, smtp_server
 ):
-    controller, handler = inbox
+    controller, handler = smtp_server
     phone = phone_without_javascript
     phone.goto(site.url + "/lich-hoat-dong/?kind=club&free=1")
     phone.get_by_role("link", name="Nhận tin qua email").click()
