@@ -8,8 +8,10 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -157,6 +159,9 @@ def dashboard_view(request):
             "today": timezone.localdate(),
             "year_is_complete": year < timezone.localdate().year,
             "this_year_query": this_year_query(request),
+            "yearly_report_url": reverse("portal_yearly_report", args=[year])
+            + "?"
+            + urlencode({"area": request.GET.get("area", "")}),
         },
     )
 

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .dashboard import can_view_statistics, dashboard_view, drilldown_view
 from .models import Target
+from .report_views import yearly_report_view
 from .staff_home import StaffHomePanel
 
 
@@ -18,7 +19,14 @@ def register_statistics_urls():
     return [
         path("statistics/", dashboard_view, name="portal_statistics"),
         path("statistics/areas/", drilldown_view, name="portal_statistics_areas"),
+        path("statistics/bao-cao/<int:year>/", yearly_report_view, name="portal_yearly_report"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions):
+    """Who made which yearly report (the plan's section V), in the audit log."""
+    actions.register_action("portal.yearly_report", _("Make the yearly report"), _("Made the yearly report"))
 
 
 class StatisticsMenuItem(MenuItem):

@@ -237,6 +237,16 @@ def test_the_mail_report_and_the_subscriber_look_up_are_for_the_province(client,
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_the_yearly_report_of_area_x_and_of_the_province(client, world, role):
+    c = client_for(client, world, role)
+    url = reverse("portal_yearly_report", args=[2025])
+    assert (c.get(url, {"area": "443"}).status_code == 200) == STATISTICS_X[role]
+    assert (c.get(url, {"area": "443", "format": "docx"}).status_code == 200) == STATISTICS_X[role]
+    assert (c.get(url, {"area": "18373"}).status_code == 200) == STATISTICS_PROVINCE[role]  # another area
+    assert (c.get(url).status_code == 200) == STATISTICS_X[role]  # an officer: their own area
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_statistics_of_area_x(client, world, role):
     response = client_for(client, world, role).get(
         reverse("portal_statistics"), {"year": 2025, "area": "443"}

@@ -42,6 +42,8 @@ from portal.bench_digest import digest_row
 from portal.bench_registration import race, registration_posts, registration_session, taking_registrations
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
+from portal.report_documents import report_docx
+from portal.yearly_report import build
 
 # (row, address, budget in ms, most queries): issue #25, "Feeds at scale".
 WHOLE_CALENDAR = "/feeds/events.ics?from=2021-12-01&to=2028-12-31"
@@ -84,6 +86,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-load", action="store_true", help="skip the load test")
         parser.add_argument("--no-race", action="store_true", help="skip the registration race")
         parser.add_argument("--digest-only", action="store_true", help="only the weekly digest's row")
+        parser.add_argument("--report-only", action="store_true", help="only the yearly report's row")
         parser.add_argument(
             "--race-people",
             type=int,
@@ -124,6 +127,14 @@ class Command(BaseCommand):
             return
         if options["digest_only"]:
             digest_row(self.stdout)
+            return
+        if options["report_only"]:
+            year = timezone.localdate().year - 1
+            bare = self.measure("bare Django view", "/bench/bare/", fresh=False).median
+            report = self.measure_call(
+                f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
+            )
+            self.stdout.write(report.row(bare))
             return
         today = timezone.localdate()
         busiest = (
@@ -173,6 +184,11 @@ class Command(BaseCommand):
                     bare
                 )
             )
+        # The plan's yearly report of the province (every figure, each institution's line), as .docx.
+        report = self.measure_call(
+            f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
+        )
+        self.stdout.write(report.row(bare))
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
         if not options["no_race"]:
