@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import number
 from events.choices import AudienceCode, EventKind
 from events.models import Audience
 from institutions.choices import VisitChannel, VisitPurpose
@@ -202,22 +203,23 @@ def attendance_of_session():
     return Coalesce(F("attendance__attendees"), F("checked_in"))
 
 
+def session_tallies() -> dict:
+    """What each line of sessions counts: the sessions, their people, and how many of them were counted at
+    all (none: the line's attendance is "no data", not 0)."""
+    return {
+        "sessions": Count("pk"),
+        "people": Sum(attendance_of_session()),
+        "counted": Count("pk", filter=Q(attendance__isnull=False) | Q(checked_in__gt=0)),
+    }
+
+
 def sessions_by(
     year: int, active, path: str, labels: dict | None, exclude_empty: bool = False
 ) -> list[Tally]:
     held = held_sessions(year).filter(institution__in=active)
     if exclude_empty:
         held = held.exclude(**{f"{path}__isnull": True})
-    rows = (
-        held.order_by()
-        .values_list(path)
-        .annotate(
-            sessions=Count("pk"),
-            people=Sum(attendance_of_session()),
-            counted=Count("pk", filter=Q(attendance__isnull=False) | Q(checked_in__gt=0)),
-        )
-        .order_by(path)
-    )
+    rows = held.order_by().values_list(path).annotate(**session_tallies()).order_by(path)
     return [
         Tally(str(labels.get(key, key)) if labels else str(key), sessions, total if counted else None)
         for key, sessions, total, counted in rows
@@ -231,11 +233,7 @@ def sessions_by_audience(year: int, active) -> list[Tally]:
         held.filter(event__in=links.values("eventpage_id"))
         .order_by()
         .values_list("event__audiences__code")
-        .annotate(
-            sessions=Count("pk"),
-            people=Sum(attendance_of_session()),
-            counted=Count("pk", filter=Q(attendance__isnull=False) | Q(checked_in__gt=0)),
-        )
+        .annotate(**session_tallies())
     )
     found = {code: (sessions, total if counted else None) for code, sessions, total, counted in rows}
     return [Tally(str(label), *found[code]) for code, label in AudienceCode.choices if code in found]
@@ -252,13 +250,7 @@ def institution_figures(year: int, active) -> list[InstitutionFigures]:
     }
     held = held_sessions(year).filter(institution__in=active)
     for pk, sessions, total, counted in (
-        held.order_by()
-        .values_list("institution_id")
-        .annotate(
-            sessions=Count("pk"),
-            people=Sum(attendance_of_session()),
-            counted=Count("pk", filter=Q(attendance__isnull=False) | Q(checked_in__gt=0)),
-        )
+        held.order_by().values_list("institution_id").annotate(**session_tallies())
     ):
         lines[pk].sessions = sessions
         lines[pk].attendance = total if counted else None
@@ -319,8 +311,6 @@ def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
 
 def findings(report: YearlyReport) -> list[str]:
     """Sentences read off the figures (met, not met, the largest growth and fall), for the officer to edit."""
-    from core.text import number
-
     sentences = []
     met = [item for item in report.indicators if item.met is True]
     not_met = [item for item in report.indicators if item.met is False]
@@ -374,8 +364,6 @@ def findings(report: YearlyReport) -> list[str]:
 
 
 def change_text(item: Indicator) -> str:
-    from core.text import number
-
     sign = "+" if item.change > 0 else ""
     if item.row.kind == "percent":
         return _("%(change)s percentage points") % {"change": sign + number(item.change)}
