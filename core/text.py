@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from anyascii import anyascii
 from django.db import models
@@ -100,9 +101,16 @@ def plain_text(html: str) -> str:
     return normalize_newlines(html_lib.unescape(strip_tags(text))).strip()
 
 
-def number(value) -> str:
+def number(value, places: int = 1) -> str:
     """A figure in the active language with thousands grouped: 1.234,5 in Vietnamese, 1,234.5 in English.
-    Its digits are kept as computed (no rounding). The template filter `number` is this."""
+
+    Figures are computed and kept unrounded; this is where they are rounded, for display only (SPEC §4):
+    a fraction with more than `places` decimals is rounded half up to `places` (66,666… → 66,7), a whole
+    number or a stored 92,5 is shown as it is. The template filter `number` is this."""
     if value is None or value == "":
         return ""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -places:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(value, force_grouping=True)

@@ -4,19 +4,24 @@ For year Y an institution is *active* if it opened on or before 31/12/Y (or has 
 closed on or after 1/1/Y (or is open). A *held session* is a session in Y, not cancelled, of a published
 event. Percentages count active institutions of a group; counts add learning visits and attendance at held
 sessions. Nothing here loops over attendance or visit rows: every number is one aggregate query.
+
+Every figure is kept exact (a Decimal of 28 significant digits) through comparisons and exports: rounding
+is for display only (SPEC §4; `core.text.number` rounds to one decimal), so a share of 79.96 % does not meet
+a target of 80 %, and a machine reading the JSON gets the figure itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import number
 from events.choices import EventKind, SessionStatus
 from events.models import Attendance, Session, local_midnight
 from institutions.choices import VisitPurpose
@@ -94,8 +99,7 @@ class IndicatorValue:
     base_year: int | None = None
     target: Decimal | None = None
     target_2025: Decimal | None = None
-    target_2030: str = ""  # as shown: "80" or a range "80–100"
-    target_2030_from: Decimal | None = None
+    target_2030_from: Decimal | None = None  # 2030's target, or the lower end of its range (10–12 %)
     target_2030_to: Decimal | None = None
 
     @property
@@ -105,6 +109,16 @@ class IndicatorValue:
     @property
     def group_label(self) -> str:
         return str(GROUP_LABELS[self.group])
+
+    @property
+    def target_2030(self) -> str:
+        """2030's target as shown: "80" or a range "80–100", in the language's number format."""
+        if self.target_2030_from is None:
+            return ""
+        low = number(self.target_2030_from.normalize())
+        if self.target_2030_to is None:
+            return low
+        return f"{low}–{number(self.target_2030_to.normalize())}"
 
     @property
     def measured(self) -> Decimal | None:
@@ -118,7 +132,10 @@ class IndicatorValue:
         return self.measured >= self.target
 
     def as_json(self) -> dict:
+        """The figures as JSON numbers, unrounded; `target_2030` is the figure to reach (the lower end of
+        a range, whose upper end is `target_2030_to`)."""
         data = asdict(self)
+        data["target_2030"] = self.target_2030_from
         for key, value in data.items():
             if isinstance(value, Decimal):
                 data[key] = float(value)
@@ -130,10 +147,6 @@ class IndicatorValue:
                 data.pop(key)
         data["on_track"] = self.on_track
         return data
-
-
-def one_decimal(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -186,7 +199,7 @@ def percent_value(indicator: str, group: str, year: int, area: AdministrativeUni
     condition = percent_condition(indicator, year, active.values("pk"))
     totals = active.aggregate(denominator=Count("pk"), numerator=Count("pk", filter=condition))
     numerator, denominator = totals["numerator"], totals["denominator"]
-    value = one_decimal(Decimal(numerator) * 100 / denominator) if denominator else None
+    value = Decimal(numerator) * 100 / denominator if denominator else None
     return value, numerator, denominator
 
 
@@ -217,14 +230,13 @@ def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
 def growth(current: int | None, previous: int | None) -> Decimal | None:
     if current is None or not previous:
         return None
-    return one_decimal((Decimal(current) / Decimal(previous) - 1) * 100)
+    return (Decimal(current) / Decimal(previous) - 1) * 100
 
 
 def average_growth(current: int | None, base: int | None, years: int) -> Decimal | None:
     if current is None or not base or years <= 0:
         return None
-    rate = (current / base) ** (1 / years) - 1
-    return one_decimal(Decimal(str(rate * 100)))
+    return ((Decimal(current) / Decimal(base)) ** (Decimal(1) / years) - 1) * 100
 
 
 def base_year_for(group: str, year: int, area) -> int | None:
@@ -316,7 +328,6 @@ def compute(year: int, area: AdministrativeUnit | None = None) -> list[Indicator
             value=None,
             target=target.for_year(year) if target else None,
             target_2025=target.target_2025 if target else None,
-            target_2030=target.display_2030() if target else "",
             target_2030_from=target.target_2030_min if target else None,
             target_2030_to=target.target_2030_max if target else None,
         )

@@ -9,7 +9,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from core.text import number
 from events.choices import SessionStatus
 from events.models import Campaign, EventIndexPage, Session
 from institutions.models import InstitutionIndexPage, InstitutionPage
@@ -96,10 +95,3 @@ class Target(models.Model):
     def for_year(self, year: int):
         """The milestone a year is measured against: 2025's until 2025, then 2030's (its lower bound)."""
         return self.target_2025 if year <= 2025 else self.target_2030_min
-
-    def display_2030(self) -> str:
-        """ "80" or "80–100", in the language's number format ("2,5" in Vietnamese)."""
-        low = number(self.target_2030_min.normalize())
-        if self.target_2030_max is not None:
-            return f"{low}–{number(self.target_2030_max.normalize())}"
-        return low

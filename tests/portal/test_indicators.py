@@ -7,10 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
+from core.text import number
 from events.models import Attendance, Audience, Session, SessionChange
-from institutions.models import AdministrativeUnit, ServiceRecord, VisitCount
+from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount
 from portal.indicators import compute
+from portal.models import Target
 from tests.events.conftest import publish
 from tests.events.factories import HANOI, EventPageFactory
 from tests.institutions.factories import InstitutionPageFactory
@@ -57,7 +60,7 @@ def test_lifelong_learning_counts_a_held_session_or_a_service_record():
     ServiceRecord.objects.create(institution=with_record, year=2025, lifelong_learning_services=True)
     district_library()  # neither
     result = row(compute(2025), "lifelong_learning_services", "library_district_public")
-    assert (result.numerator, result.denominator, result.value) == (2, 3, Decimal("66.7"))
+    assert (result.numerator, result.denominator, result.value) == (2, 3, Decimal(200) / 3)
     assert result.target == Decimal("70")
     assert result.on_track is False
 
@@ -150,9 +153,11 @@ def test_library_uses_add_learning_visits_and_attendance_with_growth():
     VisitCount.objects.create(institution=museum, date=dt.date(2025, 5, 1), purpose="learning", visits=77)
     result = row(compute(2025), "library_learning_uses", "library_all")
     assert result.value == 1300
-    assert result.growth == Decimal("18.2")  # 1300 / 1100 - 1
+    assert result.growth == (Decimal(1300) / 1100 - 1) * 100  # unrounded: 18.18…
+    with translation.override("vi"):
+        assert (number(result.growth), number(result.average_growth)) == ("18,2", "14,0")
     assert result.base_year == 2023
-    assert result.average_growth == Decimal("14.0")  # (1300 / 1000) ** (1/2) - 1
+    assert round(result.average_growth, 10) == round(Decimal("130").sqrt() * 10 - 100, 10)  # 14.017…
     assert row(compute(2025), "museum_study_visits", "museum_all").value == 77
 
 
@@ -178,7 +183,7 @@ def test_growth_with_a_missing_year_is_no_data():
     VisitCount.objects.create(institution=library, date=dt.date(2025, 5, 1), purpose="learning", visits=121)
     result = row(compute(2025), "library_learning_uses", "library_all")
     assert result.growth is None
-    assert result.average_growth == Decimal("10.0")
+    assert result.average_growth == 10  # (121 / 100) ** (1/2) - 1, exactly
     assert result.on_track is True  # 10% a year against the 2025 target of 10%
 
 
@@ -216,6 +221,30 @@ def test_command_prints_the_same_numbers_as_json():
     assert first["target"] == 70.0
     uses = next(item for item in data if item["indicator"] == "library_learning_uses")
     assert uses["value"] is None and uses["growth"] is None and "numerator" not in uses
+
+
+def test_figures_stay_unrounded_until_shown():
+    """Two of three libraries: 66.666… %, not 66.7 %. Against a target of 66.7 % it is not met, though it
+    shows as 66,7 %; the JSON carries the figure itself (SPEC §4: rounding at display only)."""
+    for _index in range(3):
+        district_library()
+    for library in InstitutionPage.objects.all()[:2]:
+        ServiceRecord.objects.create(institution=library, year=2025, lifelong_learning_services=True)
+    Target.objects.filter(indicator="lifelong_learning_services", group="library_district_public").update(
+        target_2025=Decimal("66.7")
+    )
+    result = row(compute(2025), "lifelong_learning_services", "library_district_public")
+    assert result.value == Decimal(200) / 3 and result.on_track is False
+    with translation.override("vi"):
+        assert number(result.value) == "66,7"
+    output = StringIO()
+    call_command("indicators", "--year", "2025", "--format", "json", stdout=output)
+    first = json.loads(output.getvalue())[0]
+    assert first["value"] == pytest.approx(200 / 3, rel=1e-15) and first["on_track"] is False
+    assert (first["target"], first["target_2025"], first["target_2030"]) == (66.7, 66.7, 80.0)
+    assert first["target_2030_to"] is None
+    ranged = next(item for item in json.loads(output.getvalue()) if item["target_2030_to"] is not None)
+    assert isinstance(ranged["target_2030"], float) and ranged["target_2030"] < ranged["target_2030_to"]
 
 
 def test_command_csv_has_a_bom_and_the_table_is_readable():

@@ -1,12 +1,21 @@
 import json
 import sys
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.text import number
 from institutions.models import AdministrativeUnit
 from portal.exports import header, row_cells, to_csv
 from portal.indicators import compute, data_errors
+
+
+def shown(cell) -> str:
+    """A cell of the printed table: figures rounded for reading (the JSON and CSV keep them unrounded)."""
+    if cell is None:
+        return ""
+    return number(cell) if isinstance(cell, Decimal) else str(cell)
 
 
 class Command(BaseCommand):
@@ -44,9 +53,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{area_name} – {year}")
             columns = header()
-            table = [
-                [("" if cell is None else str(cell)) for cell in row_cells(row, area_name)] for row in rows
-            ]
+            table = [[shown(cell) for cell in row_cells(row, area_name)] for row in rows]
             keep = [0, 1, 4, 5, 6, 7, 8, 9, 12]
             widths = [max(len(columns[i]), *(len(r[i]) for r in table)) for i in keep]
             self.stdout.write("  ".join(columns[i].ljust(w) for i, w in zip(keep, widths, strict=True)))
