@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,37 +166,35 @@ def institutions_of(group: str, area: AdministrativeUnit | None):
     return institutions.in_area(area) if area else institutions
 
 
-def percent_condition(indicator: str, year: int, institutions=None) -> Q:
-    """Which of `institutions` count in the numerator. Each part is one uncorrelated subquery of the
-    institutions that qualify, which the database runs once (a hashed semi-join), not once per row."""
-    held = held_sessions(year)
-    records = ServiceRecord.objects.filter(year=year)
-    if institutions is not None:
-        held = held.filter(institution__in=institutions)
-        records = records.filter(institution__in=institutions)
-    says_lifelong = Q(pk__in=records.filter(lifelong_learning_services=True).values("institution_id"))
+def percent_condition(indicator: str, year: int):
+    """Which institutions count in the numerator, as a condition on an institution query. Each part asks
+    whether one institution has a row, which the database answers from the start of that institution's
+    part of an index (its sessions by start, its records by year): a few entries each, instead of reading
+    the year's sessions of every institution to hash them."""
+    held = held_sessions(year).filter(institution=OuterRef("pk"))
+    records = ServiceRecord.objects.filter(year=year, institution=OuterRef("pk"))
+    says_lifelong = Exists(records.filter(lifelong_learning_services=True))
     if indicator == "lifelong_learning_services":
-        return Q(pk__in=held.values("institution_id")) | says_lifelong
+        return Exists(held) | says_lifelong
     if indicator == "digital_transformation":
-        return Q(pk__in=records.filter(digital_transformation=True).values("institution_id"))
+        return Exists(records.filter(digital_transformation=True))
     if indicator == "age_group_activities":
-        return Q(pk__in=held.filter(event__audiences__isnull=False).values("institution_id"))
+        return Exists(held.filter(event__audiences__isnull=False))
     if indicator == "regular_clubs_classes":
         regular = (
             held.filter(event__kind__in=[EventKind.CLASS, EventKind.CLUB, EventKind.INTEREST_GROUP])
             .order_by()
-            .values("institution_id", "event_id")
+            .values("event_id")
             .annotate(sessions=Count("pk"))
             .filter(sessions__gte=settings.INDICATORS_REGULAR_SESSIONS)
-            .values("institution_id")
         )
-        return Q(pk__in=regular) | says_lifelong
+        return Exists(regular) | says_lifelong
     raise ValueError(indicator)
 
 
 def percent_value(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
     active = institutions_of(group, area).active_in(year)
-    condition = percent_condition(indicator, year, active.values("pk"))
+    condition = percent_condition(indicator, year)
     totals = active.aggregate(denominator=Count("pk"), numerator=Count("pk", filter=condition))
     numerator, denominator = totals["numerator"], totals["denominator"]
     value = Decimal(numerator) * 100 / denominator if denominator else None

@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from docx import Document
@@ -33,8 +34,28 @@ def figure(value, suffix: str = "") -> str:
     return _("no data") if value is None else number(value) + suffix
 
 
-def yes_no(value: bool | None) -> str:
-    return _("no data") if value is None else (_("yes") if value else _("no"))
+def institution_rows(report: YearlyReport) -> list[list[str]]:
+    """The table of institutions, thousands of cells: the words and the separator are looked up once,
+    and the whole numbers grouped as `number` groups them."""
+    words = {None: _("no data"), True: _("yes"), False: _("no")}
+    separator = get_format("THOUSAND_SEPARATOR")
+
+    def whole(value: int | None) -> str:
+        return words[None] if value is None else f"{value:,}".replace(",", separator)
+
+    return [
+        [
+            line.name,
+            line.unit,
+            line.kind,
+            whole(line.sessions),
+            whole(line.attendance),
+            whole(line.learning_visits),
+            words[line.lifelong],
+            words[line.digital],
+        ]
+        for line in report.institutions
+    ]
 
 
 def value_text(item: Indicator) -> str:
@@ -156,19 +177,7 @@ def tables(report: YearlyReport) -> dict[str, tuple[list[str], list[list[str]]]]
                 _("Lifelong-learning services"),
                 _("Applying IT"),
             ],
-            [
-                [
-                    line.name,
-                    line.unit,
-                    line.kind,
-                    number(line.sessions),
-                    figure(line.attendance),
-                    figure(line.learning_visits),
-                    yes_no(line.lifelong),
-                    yes_no(line.digital),
-                ]
-                for line in report.institutions
-            ],
+            institution_rows(report),
         ),
         "missing": (
             [_("Institution"), _("Area"), _("Missing")],

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from .indicators import (
     compute,
     held_sessions,
     institutions_of,
+    percent_value,
 )
 
 # The groups whose indicators read the yearly service record: an active institution of these without one
@@ -51,16 +52,16 @@ class Indicator:
     """One indicator of the year, with the year before (the change) and its targets."""
 
     row: IndicatorValue
-    previous: IndicatorValue
+    previous: Decimal | None  # the year before's share (percents; counts carry their growth)
 
     @property
     def change(self) -> Decimal | None:
         """Percentage points over the year before (percents), or the growth in percent (counts)."""
         if self.row.kind == "count":
             return self.row.growth
-        if self.row.value is None or self.previous.value is None:
+        if self.row.value is None or self.previous is None:
             return None
-        return self.row.value - self.previous.value
+        return self.row.value - self.previous
 
     @property
     def met(self) -> bool | None:
@@ -137,14 +138,19 @@ OBJECTIVE_TITLES = {
 
 def build(year: int, area: AdministrativeUnit | None = None) -> YearlyReport:
     rows = compute(year, area)
-    previous = {(row.indicator, row.group): row for row in compute(year - 1, area)}
-    indicators = [Indicator(row, previous[(row.indicator, row.group)]) for row in rows]
+    indicators = [
+        Indicator(
+            row, percent_value(row.indicator, row.group, year - 1, area)[0] if row.kind == "percent" else None
+        )
+        for row in rows
+    ]
     objectives = [
         (str(OBJECTIVE_TITLES[name]()), [item for item in indicators if item.row.indicator in names])
         for name, names in OBJECTIVES
     ]
     institutions = InstitutionPage.objects.in_area(area) if area else InstitutionPage.objects.all()
     active = institutions.active_in(year)
+    held, visits = HeldSessions(year, active), Visits(year, active)
     report = YearlyReport(
         year=year,
         area=area,
@@ -153,11 +159,11 @@ def build(year: int, area: AdministrativeUnit | None = None) -> YearlyReport:
         objectives=objectives,
         coverage=coverage(indicators),
         channels=[str(label) for label in VisitChannel.labels],
-        visits=visits(year, active),
-        by_kind=sessions_by(year, active, "event__kind", dict(EventKind.choices)),
-        by_audience=sessions_by_audience(year, active),
-        by_campaign=sessions_by(year, active, "event__campaign__name", None, exclude_empty=True),
-        institutions=institution_figures(year, active),
+        visits=visits.by_purpose_and_channel(),
+        by_kind=held.by_kind(),
+        by_audience=held.by_audience(),
+        by_campaign=held.by_campaign(),
+        institutions=institution_figures(year, active, held, visits),
         missing=missing(year, area),
     )
     report.findings = findings(report)
@@ -182,20 +188,36 @@ def coverage(indicators: list[Indicator]) -> list[Coverage]:
     return lines
 
 
-def visits(year: int, active) -> list[tuple[str, list[int | None]]]:
-    """Visits by purpose (rows) and channel (columns), with totals; None where nothing was counted."""
-    rows = (
-        VisitCount.objects.filter(institution__in=active, date__year=year)
-        .values_list("purpose", "channel")
-        .annotate(total=Sum("visits"))
-    )
-    cells = {(purpose, channel): total for purpose, channel, total in rows}
-    table = []
-    for purpose, label in VisitPurpose.choices:
-        figures = [cells.get((purpose, channel)) for channel in VisitChannel.values]
-        known = [figure for figure in figures if figure is not None]
-        table.append((str(label), [*figures, sum(known) if known else None]))
-    return table
+class Visits:
+    """The year's door counts of the area's active institutions, read once by institution, purpose and
+    channel (one grouped query), for the table by purpose and channel and each institution's line."""
+
+    def __init__(self, year: int, active):
+        self.cells = list(
+            VisitCount.objects.filter(institution__in=active, date__year=year)
+            .values_list("institution_id", "purpose", "channel")
+            .annotate(total=Sum("visits"))
+            .order_by()
+        )
+
+    def by_purpose_and_channel(self) -> list[tuple[str, list[int | None]]]:
+        """Visits by purpose (rows) and channel (columns), with totals; None where nothing was counted."""
+        cells: dict[tuple[str, str], int] = {}
+        for _pk, purpose, channel, total in self.cells:
+            cells[(purpose, channel)] = cells.get((purpose, channel), 0) + total
+        table = []
+        for purpose, label in VisitPurpose.choices:
+            figures = [cells.get((purpose, channel)) for channel in VisitChannel.values]
+            known = [figure for figure in figures if figure is not None]
+            table.append((str(label), [*figures, sum(known) if known else None]))
+        return table
+
+    def learning_by_institution(self) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for pk, purpose, _channel, total in self.cells:
+            if purpose == VisitPurpose.LEARNING:
+                found[pk] = found.get(pk, 0) + total
+        return found
 
 
 def attendance_of_session():
@@ -213,33 +235,67 @@ def session_tallies() -> dict:
     }
 
 
-def sessions_by(
-    year: int, active, path: str, labels: dict | None, exclude_empty: bool = False
-) -> list[Tally]:
-    held = held_sessions(year).filter(institution__in=active)
-    if exclude_empty:
-        held = held.exclude(**{f"{path}__isnull": True})
-    rows = held.order_by().values_list(path).annotate(**session_tallies()).order_by(path)
-    return [
-        Tally(str(labels.get(key, key)) if labels else str(key), sessions, total if counted else None)
-        for key, sessions, total, counted in rows
-    ]
+@dataclass
+class Lines:
+    """Tallies being added up, by line."""
+
+    sessions: dict = field(default_factory=lambda: defaultdict(int))
+    people: dict = field(default_factory=lambda: defaultdict(int))
+    counted: dict = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, key, sessions: int, people: int | None, counted: int) -> None:
+        self.sessions[key] += sessions
+        self.people[key] += people or 0
+        self.counted[key] += counted
+
+    def tally(self, key, label: str) -> Tally:
+        return Tally(label, self.sessions[key], self.people[key] if self.counted[key] else None)
 
 
-def sessions_by_audience(year: int, active) -> list[Tally]:
-    held = held_sessions(year).filter(institution__in=active)
-    links = Audience.events.through.objects.filter(eventpage__sessions__in=held)
-    rows = (
-        held.filter(event__in=links.values("eventpage_id"))
-        .order_by()
-        .values_list("event__audiences__code")
-        .annotate(**session_tallies())
-    )
-    found = {code: (sessions, total if counted else None) for code, sessions, total, counted in rows}
-    return [Tally(str(label), *found[code]) for code, label in AudienceCode.choices if code in found]
+class HeldSessions:
+    """The year's held sessions of the area's active institutions, tallied once by institution and event
+    (one grouped query) and added up by kind, audience, campaign and institution from there."""
+
+    def __init__(self, year: int, active):
+        held = held_sessions(year).filter(institution__in=active)
+        self.rows = list(
+            held.order_by()
+            .values_list("institution_id", "event_id", "event__kind", "event__campaign__name")
+            .annotate(**session_tallies())
+        )
+        links = Audience.events.through.objects.filter(eventpage_id__in={row[1] for row in self.rows})
+        self.audiences: dict[int, list[str]] = defaultdict(list)
+        for event_id, code in links.values_list("eventpage_id", "audience__code"):
+            self.audiences[event_id].append(code)
+
+    def lines(self, key) -> Lines:
+        lines = Lines()
+        for row in self.rows:
+            for line in key(row):
+                lines.add(line, *row[4:])
+        return lines
+
+    def by_kind(self) -> list[Tally]:
+        lines = self.lines(lambda row: [row[2]])
+        labels = dict(EventKind.choices)
+        return [lines.tally(kind, str(labels.get(kind, kind))) for kind in sorted(lines.sessions)]
+
+    def by_audience(self) -> list[Tally]:
+        lines = self.lines(lambda row: self.audiences.get(row[1], []))
+        return [
+            lines.tally(code, str(label)) for code, label in AudienceCode.choices if code in lines.sessions
+        ]
+
+    def by_campaign(self) -> list[Tally]:
+        lines = self.lines(lambda row: [row[3]] if row[3] is not None else [])
+        return [lines.tally(name, name) for name in sorted(lines.sessions)]
+
+    def by_institution(self) -> dict[int, Tally]:
+        lines = self.lines(lambda row: [row[0]])
+        return {pk: lines.tally(pk, "") for pk in lines.sessions}
 
 
-def institution_figures(year: int, active) -> list[InstitutionFigures]:
+def institution_figures(year: int, active, held: HeldSessions, visits: Visits) -> list[InstitutionFigures]:
     """Each active institution of the area with its figures: a few grouped queries, whatever their number."""
     kinds = dict(InstitutionPage._meta.get_field("kind").choices)
     lines = {
@@ -248,18 +304,9 @@ def institution_figures(year: int, active) -> list[InstitutionFigures]:
             "pk", "title", "kind", "unit__name"
         )
     }
-    held = held_sessions(year).filter(institution__in=active)
-    for pk, sessions, total, counted in (
-        held.order_by().values_list("institution_id").annotate(**session_tallies())
-    ):
-        lines[pk].sessions = sessions
-        lines[pk].attendance = total if counted else None
-    learning = (
-        VisitCount.objects.filter(institution__in=active, date__year=year, purpose=VisitPurpose.LEARNING)
-        .values_list("institution_id")
-        .annotate(total=Sum("visits"))
-    )
-    for pk, total in learning:
+    for pk, tally in held.by_institution().items():
+        lines[pk].sessions, lines[pk].attendance = tally.sessions, tally.attendance
+    for pk, total in visits.learning_by_institution().items():
         lines[pk].learning_visits = total
     records = ServiceRecord.objects.filter(institution__in=active, year=year).values_list(
         "institution_id", "lifelong_learning_services", "digital_transformation"
@@ -286,13 +333,17 @@ def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
     counted = InstitutionPage.objects.none()
     for group in COUNTED_GROUPS:
         counted = counted | institutions_of(group, area).active_in(year)
-    months: dict[int, set[int]] = defaultdict(set)
-    rows = (
-        VisitCount.objects.filter(institution__in=counted.values("pk"), date__year=year)
-        .values_list("institution_id", "date__month")
+    # Month by month, each a range of the (date, institution) index: reading the year's rows to take
+    # their months would read ten times as many.
+    counts = VisitCount.objects.filter(institution__in=counted.values("pk")).order_by()
+    by_month = [
+        counts.filter(date__gte=dt.date(year, month, 1), date__lt=month_after(year, month))
+        .values_list("institution_id", Value(month))
         .distinct()
-    )
-    for pk, month in rows:
+        for month in range(1, last_month + 1)
+    ]
+    months: dict[int, set[int]] = defaultdict(set)
+    for pk, month in by_month[0].union(*by_month[1:], all=True):
         months[pk].add(month)
     for pk, title, unit in (
         counted.distinct().order_by("unit__name", "title").values_list("pk", "title", "unit__name")
@@ -307,6 +358,10 @@ def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
                 )
             )
     return found
+
+
+def month_after(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
 def findings(report: YearlyReport) -> list[str]:

@@ -5,12 +5,14 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import caches_from_env, with_sqlite_options
+from .base import caches_from_env, with_database_options
 
 SECRET_KEY = "test-secret-key-used-only-by-the-test-suite"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {
-    "default": with_sqlite_options(dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")))
+    "default": with_database_options(
+        dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:"))
+    )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Local memory, or the Redis that CACHE_URL names (CI runs the suite once that way: make test-redis).
