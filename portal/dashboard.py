@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
-from core.text import number
 from institutions.filters import AreaField
 from institutions.models import AdministrativeUnit, units_for_choices
 from institutions.roles import area_allowed, statistics_areas
 
+from .charts import bar_chart
 from .exports import to_csv, to_xlsx
 from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, data_errors, percent_value, series, uses
 
@@ -71,45 +68,6 @@ def selection(request) -> tuple[StatisticsForm, int, AdministrativeUnit | None]:
     if not area_allowed(request.user, area):
         raise PermissionDenied
     return form, year, area
-
-
-def bar_chart(points: list[tuple[int, Decimal | int | None]], percent: bool, title: str) -> str:
-    """A small server-rendered SVG bar chart; each bar has a text label, and the chart a title."""
-    width, height, bar = 40 * max(len(points), 1) + 20, 120, 28
-    known = [value for _year, value in points if value is not None]
-    top = 100 if percent else max([*known, 1])
-    bars = []
-    for index, (year, value) in enumerate(points):
-        x = 10 + index * 40
-        label = _("no data") if value is None else number(value) + ("%" if percent else "")
-        size = 0 if value is None else int(Decimal(value) / Decimal(top) * 80)
-        bars.append(
-            format_html(
-                '<g><title>{}: {}</title><rect x="{}" y="{}" width="{}" height="{}" fill="#0b5d3b"></rect>'
-                '<text x="{}" y="{}" font-size="9" text-anchor="middle">{}</text>'
-                '<text x="{}" y="116" font-size="10" text-anchor="middle">{}</text></g>',
-                year,
-                label,
-                x,
-                95 - size,
-                bar,
-                size,
-                x + bar // 2,
-                92 - size,
-                label,
-                x + bar // 2,
-                year,
-            )
-        )
-    return format_html(
-        '<svg role="img" aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>',
-        title,
-        width,
-        height,
-        width,
-        height,
-        format_html_join("", "{}", ((b,) for b in bars)),
-    )
 
 
 def dashboard_view(request):

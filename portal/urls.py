@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import open_data
+from .results import results_view
 from .search import search
 
 urlpatterns = [
@@ -13,6 +15,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("institutions.urls")),
     path("", include("events.urls")),
+    # Open data: the same files in every language (their columns are names, not words).
+    path("du-lieu-mo/catalog.jsonld", open_data.catalog, name="open_data_catalog"),
+    path("du-lieu-mo/<slug:dataset>.<str:fmt>", open_data.download, name="open_data_download"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
@@ -29,6 +34,8 @@ if settings.DEBUG or settings.SERVE_MEDIA:
 # Public pages: Vietnamese at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("tim-kiem/", search, name="search"),
+    path("ket-qua/", results_view, name="results"),
+    path("du-lieu-mo/", open_data.open_data_page, name="open_data"),
     path("", include("events.registration_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -212,6 +212,13 @@ class Visits:
             table.append((str(label), [*figures, sum(known) if known else None]))
         return table
 
+    def by_institution(self) -> dict[int, dict[tuple[str, str], int]]:
+        """Each institution's visits by purpose and channel."""
+        found: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+        for pk, purpose, channel, total in self.cells:
+            found[pk][(purpose, channel)] = total
+        return found
+
     def learning_by_institution(self) -> dict[int, int]:
         found: dict[int, int] = {}
         for pk, purpose, _channel, total in self.cells:

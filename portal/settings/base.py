@@ -350,6 +350,8 @@ EVENTS_FEED_MAX_DAYS = int(os.environ.get("EVENTS_FEED_MAX_DAYS", "3653"))
 # How long anonymous visitors get the listing, directory and APIs (and the feeds) from the cache;
 # publishing anything starts afresh at once (core/public_cache.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# The public results (/ket-qua/) and the open data's smaller downloads: a new figure shows within this time.
+RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "300"))
 # The largest response kept in a process's local-memory cache (a shared Redis has its own memory limit).
 PUBLIC_CACHE_LOCAL_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_LOCAL_MAX_BYTES", str(512 * 1024)))
 FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "300"))

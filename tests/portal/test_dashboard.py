@@ -153,7 +153,7 @@ def test_one_vietnamese_number_format_in_the_table_and_the_charts(admin_client, 
     from django.utils import translation
 
     from core.text import number
-    from portal.dashboard import bar_chart
+    from portal.charts import bar_chart
 
     with translation.override("vi"):
         assert number(Decimal("66.7")) == "66,7"

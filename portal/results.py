@@ -1,0 +1,69 @@
+"""The plan's results for everyone (`/ket-qua/`, SPEC §12): every indicator of a year and an area against
+its targets, with the yearly series as a chart drawn on the server and a table beside it.
+
+The figures are `portal.indicators.compute` and `series`, the computation of the staff dashboard and of
+`manage.py indicators`: nothing here counts anything. The page is the same for every visitor and is kept
+in the public cache for `RESULTS_CACHE_SECONDS`, so a new figure shows within minutes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from core.public_cache import cache_publicly, register_parameters
+from institutions.filters import AreaField
+
+from .charts import bar_chart
+from .indicators import compute, series
+from .yearly_report import OBJECTIVE_TITLES, OBJECTIVES
+
+FIRST_YEAR = 2020
+SERIES_YEARS = 5
+
+register_parameters("year", "area")
+
+
+def result_years() -> list[tuple[int, int]]:
+    return [(year, year) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+class ResultsForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=result_years)
+    area = AreaField(label=gettext_lazy("Area"), required=False)
+
+
+@require_GET
+def results_view(request):
+    """A year (the last complete one unless chosen) and an area (the province unless chosen). A year or an
+    area that does not exist is said on the page, with the province's last complete year shown."""
+    form = ResultsForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    year, area = timezone.localdate().year - 1, None
+    if form.is_bound and form.is_valid():
+        year, area = form.cleaned_data["year"], form.cleaned_data["area"]
+    rows = compute(year, area)
+    years = range(max(FIRST_YEAR, year - SERIES_YEARS + 1), year + 1)
+    lines = []
+    for row in rows:
+        points = series(row.indicator, row.group, years, area)
+        title = f"{row.label} – {row.group_label}"
+        lines.append((row, points, bar_chart(points, row.kind == "percent", title)))
+    objectives = [
+        (OBJECTIVE_TITLES[name](), [line for line in lines if line[0].indicator in names])
+        for name, names in OBJECTIVES
+    ]
+    context = {
+        "form": form,
+        "year": year,
+        "area_name": str(area) if area else _("Hà Tĩnh province"),
+        "objectives": objectives,
+        "year_is_complete": year < timezone.localdate().year,
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    response = render(request, "portal/results.html", context, status=status)
+    return cache_publicly(response, settings.RESULTS_CACHE_SECONDS) if status == 200 else response
