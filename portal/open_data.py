@@ -23,7 +23,7 @@ from django.db.models import Case, F, Max, Q, When
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -192,13 +192,20 @@ def read_area(request) -> AdministrativeUnit | None:
 
 
 def page_link(request) -> Callable[[str], str]:
-    """An absolute address for a page's `url_path`, as Wagtail makes it (one link object, so the site's
-    root paths are looked up once)."""
+    """An absolute address for a page's `url_path`, as Wagtail makes it. On one site (this portal's
+    setup) a page's address is the site's own followed by the page's path below the site's root, so
+    each row costs a slice instead of Wagtail's reverse(); on several, Wagtail's own `get_url`."""
     link = PageLink("/")
+    roots = link._get_site_root_paths(request)
+    with translation.override(settings.LANGUAGE_CODE):  # Vietnamese addresses, whatever the client asks
+        base = request.build_absolute_uri(reverse("wagtail_serve", args=("",)))
 
     def url(url_path: str) -> str:
+        if len(roots) == 1 and url_path.startswith(roots[0].root_path):
+            return base + url_path[len(roots[0].root_path) :]
         link.url_path = url_path
-        return request.build_absolute_uri(link.get_url(request))
+        with translation.override(settings.LANGUAGE_CODE):
+            return request.build_absolute_uri(link.get_url(request))
 
     return url
 
@@ -261,8 +268,9 @@ def session_rows(request, year, area) -> Iterator[tuple]:
             "event__url_path",
         )  # fmt: skip
     )
+    here = timezone.get_current_timezone()
     for *cells, url_path in rows.iterator(chunk_size=BATCH):
-        cells[1], cells[2] = timezone.localtime(cells[1]), timezone.localtime(cells[2])
+        cells[1], cells[2] = cells[1].astimezone(here), cells[2].astimezone(here)
         yield (*cells, url(url_path))
 
 
@@ -305,21 +313,32 @@ ROWS = {DIRECTORY.slug: directory_rows, SESSIONS.slug: session_rows, FIGURES.slu
 # and JSON (a list of objects), a batch of rows at a time.
 
 
+FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
+
+
 def csv_cell(value):
+    """A cell as text; text a spreadsheet would run as a formula gets a leading ' (it shows as text)."""
+    kind = type(value)
+    if kind is str:
+        return f"'{value}" if value and value[0] in FORMULA_FIRST else value
+    if kind is int:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal | float):
         return repr(float(value))
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return csv_cell(str(value))
 
 
 def json_value(value):
-    if isinstance(value, dt.datetime | dt.date):
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)

@@ -26,6 +26,10 @@ PUBLIC_PAGES = {
     "search": "/tim-kiem/?q=thu+vien",
     "search too short": "/tim-kiem/?q=a",
     "English home": "/en/",
+    "results": "/ket-qua/",
+    "results of a district": "/ket-qua/?year=2025&area=443",
+    "English results": "/en/ket-qua/",
+    "open data": "/du-lieu-mo/",
     "not found": "/khong-co-trang-nay/",
 }
 ADMIN_SCREENS = {

@@ -39,6 +39,7 @@ from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
 from portal.bench_check_in import check_in_rows
 from portal.bench_digest import digest_row
+from portal.bench_outreach import outreach_rows
 from portal.bench_registration import race, registration_posts, registration_session, taking_registrations
 from portal.indicators import compute
 from portal.process import freeze_startup_objects
@@ -88,6 +89,9 @@ class Command(BaseCommand):
         parser.add_argument("--digest-only", action="store_true", help="only the weekly digest's row")
         parser.add_argument("--report-only", action="store_true", help="only the yearly report's row")
         parser.add_argument(
+            "--outreach-only", action="store_true", help="only the results page's and open data's rows"
+        )
+        parser.add_argument(
             "--race-people",
             type=int,
             default=400,
@@ -127,6 +131,9 @@ class Command(BaseCommand):
             return
         if options["digest_only"]:
             digest_row(self.stdout)
+            return
+        if options["outreach_only"]:
+            outreach_rows(self.client, self.stdout, self.runs)
             return
         if options["report_only"]:
             year = timezone.localdate().year - 1
@@ -189,6 +196,7 @@ class Command(BaseCommand):
             f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
         )
         self.stdout.write(report.row(bare))
+        outreach_rows(self.client, self.stdout, self.runs)
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
         if not options["no_race"]:
