@@ -19,7 +19,17 @@ from institutions.roles import area_allowed, statistics_areas
 
 from .charts import bar_chart
 from .exports import to_csv, to_xlsx
-from .indicators import GROUP_LABELS, INDICATORS, LABELS, compute, data_errors, percent_value, series, uses
+from .indicators import (
+    GROUP_LABELS,
+    INDICATORS,
+    LABELS,
+    compute,
+    data_errors,
+    percent_value,
+    series,
+    shared_figures,
+    uses,
+)
 
 FIRST_YEAR = 2020
 
@@ -74,6 +84,11 @@ def dashboard_view(request):
     if not can_view_statistics(request.user):
         raise PermissionDenied
     form, year, area = selection(request)
+    with shared_figures():  # the year's figures and the charts' series share what they have in common
+        return dashboard_page(request, form, year, area)
+
+
+def dashboard_page(request, form, year, area):
     rows = compute(year, area)
     area_name = str(area) if area else _("Hà Tĩnh province")
 

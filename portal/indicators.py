@@ -13,6 +13,8 @@ a target of 80 %, and a machine reading the JSON gets the figure itself.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -192,7 +194,38 @@ def percent_condition(indicator: str, year: int):
     raise ValueError(indicator)
 
 
+# Figures asked for twice within one piece of work (a page shows the year's value and the same year in
+# its chart's series): inside `shared_figures()`, each is computed once. Nothing outlives the block, so
+# no figure can be stale.
+_figures: ContextVar[dict | None] = ContextVar("shared_figures", default=None)
+
+
+@contextmanager
+def shared_figures():
+    token = _figures.set({})
+    try:
+        yield
+    finally:
+        _figures.reset(token)
+
+
+def remembered(key: tuple, figure):
+    known = _figures.get()
+    if known is None:
+        return figure()
+    if key not in known:
+        known[key] = figure()
+    return known[key]
+
+
 def percent_value(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
+    return remembered(
+        ("percent", indicator, group, year, area.pk if area else None),
+        lambda: count_percent(indicator, group, year, area),
+    )
+
+
+def count_percent(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
     active = institutions_of(group, area).active_in(year)
     condition = percent_condition(indicator, year)
     totals = active.aggregate(denominator=Count("pk"), numerator=Count("pk", filter=condition))
@@ -202,6 +235,10 @@ def percent_value(indicator: str, group: str, year: int, area: AdministrativeUni
 
 
 def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
+    return remembered(("uses", group, year, area.pk if area else None), lambda: count_uses(group, year, area))
+
+
+def count_uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
     """Learning visits (all channels) plus attendance at held sessions (the headcount typed, else the
     people checked in); None without any data.
 

@@ -20,7 +20,7 @@ from core.public_cache import cache_publicly, register_parameters
 from institutions.filters import AreaField
 
 from .charts import bar_chart
-from .indicators import compute, series
+from .indicators import compute, series, shared_figures
 from .yearly_report import OBJECTIVE_TITLES, OBJECTIVES
 
 FIRST_YEAR = 2020
@@ -46,13 +46,13 @@ def results_view(request):
     year, area = timezone.localdate().year - 1, None
     if form.is_bound and form.is_valid():
         year, area = form.cleaned_data["year"], form.cleaned_data["area"]
-    rows = compute(year, area)
     years = range(max(FIRST_YEAR, year - SERIES_YEARS + 1), year + 1)
     lines = []
-    for row in rows:
-        points = series(row.indicator, row.group, years, area)
-        title = f"{row.label} – {row.group_label}"
-        lines.append((row, points, bar_chart(points, row.kind == "percent", title)))
+    with shared_figures():  # the year's figures and the charts' series share what they have in common
+        for row in compute(year, area):
+            points = series(row.indicator, row.group, years, area)
+            title = f"{row.label} – {row.group_label}"
+            lines.append((row, points, bar_chart(points, row.kind == "percent", title)))
     objectives = [
         (OBJECTIVE_TITLES[name](), [line for line in lines if line[0].indicator in names])
         for name, names in OBJECTIVES
