@@ -26,6 +26,8 @@ PUBLIC_PAGES = {
     "search": "/tim-kiem/?q=thu+vien",
     "search too short": "/tim-kiem/?q=a",
     "English home": "/en/",
+    # The embeddable widget of the demo's provincial library (SPEC §12; tests/browser/test_widget.py).
+    "widget": "/nhung/TV-TINH/",
     "not found": "/khong-co-trang-nay/",
 }
 ADMIN_SCREENS = {
