@@ -312,6 +312,8 @@ def test_the_snippet_escapes_what_it_quotes(programme):
     snippet = widget_snippet(programme["can_loc"])
     assert 'title="' in snippet and "&quot;Đọc&quot; &lt;b&gt;" in snippet
     assert '"Đọc"' not in snippet
+    programme["can_loc"].title = "Nhà văn hóa 'Sen'"
+    assert "Nhà văn hóa 'Sen'\"" in widget_snippet(programme["can_loc"])  # readable where it is safe
 
 
 def test_the_admin_edit_form_shows_the_snippet_on_the_public_address(admin_client, programme, settings):
