@@ -238,7 +238,11 @@ def test_any_site_may_frame_the_widget(client, programme, production_like):  # n
         assert "frame-ancestors 'self'" not in policy
         assert "default-src 'self'" in policy and "script-src 'self'" in policy  # the rest stays strict
         assert "X-Frame-Options" not in response
-    response = client.get("/nhung/KHONG-CO/", secure=True)  # the webmaster sees why in the frame
+    response = client.get(WIDGET + "?limit=99", secure=True)  # the webmaster sees why in the frame
+    assert response.status_code == 400
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response
+    response = client.get("/nhung/KHONG-CO/", secure=True)
     assert response.status_code == 404
     assert "frame-ancestors *" in response["Content-Security-Policy"]
     assert "X-Frame-Options" not in response
