@@ -18,6 +18,7 @@ class EventsConfig(AppConfig):
         # What the listing, the sessions API and the feeds read of a query (the public cache's key).
         public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
         public_cache.register_parameters("view", "month", "include_cancelled")
+        public_cache.register_parameters("limit")  # the widget's (events.widget_views)
         checks.register(registration_settings)
         checks.register(mail_links_are_https, checks.Tags.security, deploy=True)
 

@@ -1,9 +1,10 @@
-"""Registration's public addresses, in both languages (`/dang-ky/…`, `/en/dang-ky/…`): see portal/urls.py."""
+"""The events' public addresses besides Wagtail's pages, in both languages (`/dang-ky/…`, `/en/dang-ky/…`):
+registration, tickets, subscriptions, self check-in, posters and the widget. See portal/urls.py."""
 
 from django.urls import path, re_path
 
 from . import registration_views as views
-from . import self_check_in
+from . import self_check_in, widget_views
 from . import subscription_views as subscriptions
 from . import urls as _converters  # noqa: F401 (registers the row_id converter)
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path(f"nhan-tin/{TOKEN}/", subscriptions.manage_view, name="subscription"),
     path(f"nhan-tin/{TOKEN}/huy/", subscriptions.end_view, name="subscription-end"),
     path("diem-danh/<str:code>/", self_check_in.self_check_in_view, name="self-check-in"),
+    # The embeddable widget (SPEC §12): the only pages another site may frame.
+    path("nhung/<str:code>/", widget_views.widget, name="widget"),
     # An event's poster: its own address with ap-phich/ after it (before Wagtail's pages, which would 404).
     re_path(r"^(?P<path>(?:[\w-]+/)+)ap-phich/$", self_check_in.poster_view, name="event-poster"),
 ]

@@ -35,6 +35,7 @@ PARAMETERS = [
     "month",
     "include_cancelled",
     "export",
+    "limit",
 ]
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 VALUES = st.one_of(
@@ -58,6 +59,7 @@ def public_urls():
         reverse("events:api-sessions"),
         reverse("events:feed"),
         reverse("events:institution-feed", args=["FUZZ"]),
+        reverse("widget", args=["FUZZ"]),
     ]
 
 

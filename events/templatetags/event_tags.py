@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from events.choices import SessionStatus
 from events.models import Session
+from events.widget import widget_snippet
 
 register = template.Library()
 
@@ -21,6 +22,13 @@ def coming_sessions(context, institution, limit: int = 10):
     )
     request = context.get("request")
     return {"sessions": sessions.listed(request), "request": request, "show_institution": False}
+
+
+@register.simple_tag
+def widget_code(institution, request=None) -> str:
+    """The `<iframe>` that embeds the institution's coming sessions (`events.widget.widget_snippet`), as text:
+    on the request's address with a request (its public page), else on the site's (its admin)."""
+    return widget_snippet(institution, request)
 
 
 def utc_stamp(moment: dt.datetime) -> str:

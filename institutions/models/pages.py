@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -198,6 +198,8 @@ class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
         FieldPanel("description"),
         photo_panel(),
         FieldRowPanel([FieldPanel("opened_on"), FieldPanel("closed_on")]),
+        # The code that embeds its coming sessions on its own website (SPEC §12), read-only.
+        HelpPanel(template="institutions/admin/widget_panel.html", heading=_("Embed on a website")),
     ]
     settings_panels = Page.settings_panels + [FieldPanel("publishes_directly", permission="superuser")]
     search_fields = Page.search_fields + [

@@ -30,6 +30,8 @@ PUBLIC_PAGES = {
     "results of a district": "/ket-qua/?year=2025&area=443",
     "English results": "/en/ket-qua/",
     "open data": "/du-lieu-mo/",
+    # The embeddable widget of the demo's provincial library (SPEC §12; tests/browser/test_widget.py).
+    "widget": "/nhung/TV-TINH/",
     "not found": "/khong-co-trang-nay/",
 }
 ADMIN_SCREENS = {
