@@ -89,12 +89,17 @@ def test_the_results_page_says_a_bad_choice_and_shows_the_province(client, db):
     assert 'role="alert"' in response.content.decode()
 
 
-def test_open_indicators_are_the_commands_numbers_unrounded(client, year_of_work):  # noqa: F811
+def test_open_indicators_are_the_commands_numbers_unrounded(client, admin_client, year_of_work):  # noqa: F811
     output = io.StringIO()
     call_command("indicators", "--year", "2025", "--area", "443", "--format", "json", stdout=output)
     printed = json.loads(output.getvalue())
     served = client.get("/du-lieu-mo/chi-so.json", {"year": 2025, "area": "443"}).json()
     assert served == printed
+    dashboard = admin_client.get("/admin/statistics/", {"year": 2025, "area": "443"}).context["rows"]
+    assert [(item["indicator"], item["group"], item["value"], item["on_track"]) for item in served] == [
+        (row.indicator, row.group, None if row.value is None else float(row.value), row.on_track)
+        for row, _chart in dashboard
+    ]
     rows = read_csv(client.get("/du-lieu-mo/chi-so.csv", {"year": 2025, "area": "443"}))
     assert list(rows[0]) == COLUMNS["chi-so"]
     for line, item in zip(rows, served, strict=True):
