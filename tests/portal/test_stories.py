@@ -362,3 +362,22 @@ def test_an_editor_cannot_write_under_another_institution(client, good_models):
     url = reverse("wagtailadmin_pages:add", args=["portal", "storypage", good_models["b"].pk])
     client.post(url, story_form_data())
     assert not StoryPage.objects.filter(slug="cau-lac-bo-tieng-anh").exists()
+
+
+def test_an_editor_previews_a_new_story_and_a_change(client, good_models):
+    a = good_models["a"]
+    editor = get_user_model().objects.create_user("editor_a", password="x")
+    editor.groups.add(editors_group(a))
+    client.force_login(editor)
+    data = story_form_data(linked_institutions=inline_formset([{"institution": good_models["c"].pk}]))
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["portal", "storypage", a.pk])
+    assert client.post(url, data).json()["is_valid"]
+    preview = client.get(url)
+    assert preview.status_code == 200
+    content = preview.content.decode()
+    assert "Thư viện A" in content and "Nhà văn hóa C" in content
+    story = good_models["reading"]
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk])
+    assert client.post(url, story_form_data(title="Tên mới", slug=story.slug)).json()["is_valid"]
+    content = client.get(url).content.decode()
+    assert "Tên mới" in content and "Thư viện A" in content
