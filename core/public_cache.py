@@ -61,6 +61,7 @@ SHOWN_MODELS = {
     "institutions.administrativeunit",
     "institutions.openinghours",
     "institutions.closure",
+    "institutions.commendation",
 }
 
 

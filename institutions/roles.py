@@ -145,6 +145,7 @@ def province_group() -> Group:
         ("institutions", "servicerecord"),
         ("institutions", "visitcount"),
         ("institutions", "administrativeunit"),
+        ("institutions", "commendation"),
         ("events", "attendance"),
         ("events", "topic"),
         ("events", "campaign"),

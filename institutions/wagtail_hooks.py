@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_views import can_enter_visits, visit_grid_view
 from .import_views import can_import, import_run_view, import_view
-from .models import AdministrativeUnit, ServiceRecord, VisitCount
+from .models import AdministrativeUnit, Commendation, ServiceRecord, VisitCount
 from .record_admin import InstitutionRecordPolicy, InstitutionRecordViewSet
 
 register_permission_policy(ServiceRecord, InstitutionRecordPolicy(ServiceRecord))
@@ -53,11 +53,24 @@ class VisitCountViewSet(InstitutionRecordViewSet):
     list_per_page = 50
 
 
+class CommendationViewSet(SnippetViewSet):
+    """The province's commendations (provincial staff hold its permissions, `roles.province_group`)."""
+
+    model = Commendation
+    icon = "success"
+    menu_label = _("Commendations")
+    list_display = ["year", "decision_number", "title", "institution", "person_name", "consent_recorded"]
+    list_filter = ["year", "consent_recorded"]
+    search_fields = ["title", "decision_number", "institution__title", "person_name"]
+    search_backend_name = None
+    list_per_page = 50
+
+
 class DirectoryDataGroup(SnippetViewSetGroup):
     menu_label = _("Directory data")
     menu_icon = "folder-open-inverse"
     menu_order = 300
-    items = (AdministrativeUnitViewSet, ServiceRecordViewSet, VisitCountViewSet)
+    items = (AdministrativeUnitViewSet, ServiceRecordViewSet, VisitCountViewSet, CommendationViewSet)
 
 
 register_snippet(DirectoryDataGroup)

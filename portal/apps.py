@@ -6,3 +6,10 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core import public_cache
+
+        from .filters import StoryFilter
+
+        public_cache.register_filterset(StoryFilter)

@@ -6,11 +6,13 @@ from core.public_cache import content_version, page_cache
 from events.models import EventIndexPage
 from institutions.models import InstitutionIndexPage
 
+from .models import StoryIndexPage
+
 NAVIGATION_CACHE_SECONDS = 24 * 60 * 60
 
 
 def site_navigation(request):
-    """The addresses of the directory and the calendar, for the header on every page."""
+    """The addresses of the directory, the calendar and the good models, for the header on every page."""
     return {"nav_links": SimpleLazyObject(lambda: navigation_links(request))}
 
 
@@ -23,6 +25,7 @@ def navigation_links(request) -> dict[str, str]:
         pages = {
             "directory": InstitutionIndexPage.objects.live().first(),
             "calendar": EventIndexPage.objects.live().first(),
+            "stories": StoryIndexPage.objects.live().first(),
         }
         links = {name: page.get_url(request) for name, page in pages.items() if page is not None}
         page_cache().set(key, links, timeout=NAVIGATION_CACHE_SECONDS)

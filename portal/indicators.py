@@ -37,7 +37,7 @@ from institutions.record_rules import (
     last_record_day,
 )
 
-from .models import Target
+from .models.targets import Target
 
 GROUPS: dict[str, Q] = {
     "library_district_public": Q(kind="library", level="district", sector="public"),

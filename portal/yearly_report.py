@@ -323,6 +323,34 @@ def institution_figures(year: int, active, held: HeldSessions, visits: Visits) -
     return list(lines.values())
 
 
+@dataclass
+class YearFigures:
+    """One institution's year, as a story shows it beside the text: counts only, never people.
+    None is "no data" (nothing recorded), never 0."""
+
+    year: int
+    sessions: int | None
+    attendance: int | None
+    learning_visits: int | None
+
+
+def figures_of(year: int, institutions) -> dict[int, YearFigures]:
+    """Each institution of `institutions` (a query) by id, with its held sessions, their attendance and
+    its learning visits in `year`: the yearly report's own tallies, a few grouped queries."""
+    held = HeldSessions(year, institutions).by_institution()
+    visits = Visits(year, institutions).learning_by_institution()
+    figures = {}
+    for pk in institutions.values_list("pk", flat=True):
+        tally = held.get(pk)
+        figures[pk] = YearFigures(
+            year,
+            sessions=tally.sessions if tally else None,
+            attendance=tally.attendance if tally else None,
+            learning_visits=visits.get(pk),
+        )
+    return figures
+
+
 def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
     """What the report lacks, and whose it is: institutions without the year's service record, and the
     months (up to the last complete one) in which a library or museum counted no visit."""

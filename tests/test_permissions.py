@@ -116,6 +116,29 @@ def test_add_an_event_under_a(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_add_a_good_model_story_under_a(client, world, role):
+    url = reverse("wagtailadmin_pages:add", args=["portal", "storypage", world["a"].pk])
+    response = client_for(client, world, role).get(url)
+    assert (response.status_code == 200) == EDIT_A[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_edit_a_good_model_story_of_a(client, world, role):
+    from tests.portal.factories import StoryPageFactory
+
+    story = StoryPageFactory(parent=world["a"])
+    response = client_for(client, world, role).get(reverse("wagtailadmin_pages:edit", args=[story.pk]))
+    assert (response.status_code == 200) == EDIT_A[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_commendations_are_recorded_by_the_province(client, world, role):
+    url = reverse("wagtailsnippets_institutions_commendation:add")
+    response = client_for(client, world, role).get(url)
+    assert (response.status_code == 200) == (role in {"province", "superuser"})
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_attendance_entry_for_a(client, world, role):
     c = client_for(client, world, role)
     query = f"?institution={world['a'].pk}&first_day=2026-11-16&last_day=2026-11-22"

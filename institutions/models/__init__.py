@@ -1,5 +1,6 @@
 """The institutions' models, one module each by what they hold; import them from here."""
 
+from .commendations import Commendation, CommendationQuerySet
 from .imports import ImportRun
 from .pages import Closure, InstitutionIndexPage, InstitutionPage, InstitutionPageQuerySet, OpeningHours
 from .receipts import EntryReceipt
@@ -11,6 +12,8 @@ __all__ = [
     "AdministrativeUnit",
     "AdministrativeUnitQuerySet",
     "Closure",
+    "Commendation",
+    "CommendationQuerySet",
     "EntryReceipt",
     "ImportRun",
     "InstitutionIndexPage",

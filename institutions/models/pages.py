@@ -211,6 +211,9 @@ class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
     ]
 
     parent_page_types = ["institutions.InstitutionIndexPage"]
+    # Named as strings, not imported: the pages its editors write (events, good model stories) live in
+    # the apps above this one.
+    subpage_types = ["events.EventPage", "portal.StoryPage"]
     template = "pages/institution_page.html"
     # Public by nature: view restrictions are refused (README, "Private pages").
     private_page_options: list[str] = []
@@ -241,7 +244,7 @@ class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.localtime()
-        context.update(now=now, open_now=self.is_open(now))
+        context.update(now=now, open_now=self.is_open(now), commendations=list(self.commendations.all()))
         return context
 
     @property

@@ -12,6 +12,7 @@ from .conftest import log_in
 pytestmark = pytest.mark.browser
 
 EVENT = "/co-so/thu-vien-tinh-ha-tinh/cau-lac-bo-doc-sach-thieu-nhi/"
+STORY = "/co-so/thu-vien-tinh-ha-tinh/mo-hinh-cau-lac-bo-doc-sach-thieu-nhi/"
 PUBLIC_PAGES = {
     "home": "/",
     "directory": "/co-so/",
@@ -23,6 +24,9 @@ PUBLIC_PAGES = {
     "listing near an area": "/lich-hoat-dong/?near=443",
     "directory near an area": "/co-so/?near=443",
     "event": EVENT,
+    "stories": "/mo-hinh-tot/",
+    "filtered stories": "/mo-hinh-tot/?kind=library&area=443&year=2026",
+    "story": STORY,
     "search": "/tim-kiem/?q=thu+vien",
     "search too short": "/tim-kiem/?q=a",
     "English home": "/en/",

@@ -205,3 +205,27 @@ def test_resident_lists_the_institutions_near_them(site, browser):
     ]
     assert distances == sorted(distances)
     context.close()
+
+
+def test_resident_finds_a_good_model_on_a_phone_without_javascript(phone_without_javascript, site):
+    """From the home page to the good models, filtered by the form alone, to a story and its figures."""
+    phone = phone_without_javascript
+    phone.goto(site.url + "/")
+    story_link = phone.locator("#good-models ~ .result-list a").first
+    title = story_link.inner_text()
+    phone.locator("a[href='/mo-hinh-tot/']").last.tap()
+    phone.wait_for_url(re.compile(r"/mo-hinh-tot/$"))
+    assert fits_the_screen(phone)
+    phone.locator("input[name=kind][value=museum]").check()
+    phone.locator("form.filters button[type=submit]").tap()
+    phone.wait_for_url(re.compile(r"kind=museum"))
+    assert phone.locator(".results .result").count() == 0
+    phone.locator("input[name=kind][value=museum]").uncheck()
+    phone.locator("input[name=kind][value=library]").check()
+    phone.locator("form.filters button[type=submit]").tap()
+    phone.wait_for_url(re.compile(r"kind=library"))
+    phone.get_by_role("link", name=title).tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title)
+    assert fits_the_screen(phone)
+    expect(phone.locator(".year-figures").first).to_be_visible()
+    expect(phone.locator(".key-figures")).to_be_visible()

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from institutions.models import (
     AdministrativeUnit,
     Closure,
+    Commendation,
     InstitutionIndexPage,
     InstitutionPage,
     OpeningHours,
@@ -59,3 +60,13 @@ class ServiceRecordFactory(factory.django.DjangoModelFactory):
     year = 2025
     lifelong_learning_services = True
     digital_transformation = False
+
+
+class CommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commendation
+
+    year = 2025
+    title = factory.Sequence(lambda n: f"Bằng khen mô hình tiêu biểu {n}")
+    decision_number = factory.Sequence(lambda n: f"{100 + n}/QĐ-UBND")
+    institution = factory.SubFactory(InstitutionPageFactory)

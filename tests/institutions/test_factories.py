@@ -2,13 +2,20 @@ import pytest
 
 from institutions.models import InstitutionIndexPage
 
-from .factories import ClosureFactory, InstitutionPageFactory, OpeningHoursFactory, ServiceRecordFactory
+from .factories import (
+    ClosureFactory,
+    CommendationFactory,
+    InstitutionPageFactory,
+    OpeningHoursFactory,
+    ServiceRecordFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "factory_class", [InstitutionPageFactory, OpeningHoursFactory, ClosureFactory, ServiceRecordFactory]
+    "factory_class",
+    [InstitutionPageFactory, OpeningHoursFactory, ClosureFactory, ServiceRecordFactory, CommendationFactory],
 )
 def test_factory_builds_a_saved_object(factory_class):
     instance = factory_class()

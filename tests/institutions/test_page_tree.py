@@ -5,12 +5,12 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from events.models import EventIndexPage, EventPage
 from institutions.models import AdministrativeUnit, InstitutionIndexPage, InstitutionPage
-from portal.models import HomePage
+from portal.models import HomePage, StoryIndexPage, StoryPage
 
 
 class PageTreeTests(WagtailPageTestCase):
-    def test_home_page_holds_the_directory_and_the_listing(self):
-        self.assertAllowedSubpageTypes(HomePage, {InstitutionIndexPage, EventIndexPage})
+    def test_home_page_holds_the_directory_the_listing_and_the_good_models(self):
+        self.assertAllowedSubpageTypes(HomePage, {InstitutionIndexPage, EventIndexPage, StoryIndexPage})
 
     def test_home_page_only_at_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
@@ -29,6 +29,7 @@ class PageTreeTests(WagtailPageTestCase):
         # The migrations created both; a second of either cannot be added.
         self.assertFalse(InstitutionIndexPage.can_create_at(home))
         self.assertFalse(EventIndexPage.can_create_at(home))
+        self.assertFalse(StoryIndexPage.can_create_at(home))
 
     def test_events_are_created_only_under_an_institution(self):
         self.assertAllowedParentPageTypes(EventPage, {InstitutionPage})
@@ -37,7 +38,14 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(HomePage, EventPage)
         self.assertAllowedSubpageTypes(EventPage, set())
 
-    def test_only_events_can_be_created_under_an_institution(self):
+    def test_stories_are_created_only_under_an_institution(self):
+        self.assertAllowedParentPageTypes(StoryPage, {InstitutionPage})
+        self.assertCanCreateAt(InstitutionPage, StoryPage)
+        self.assertCanNotCreateAt(HomePage, StoryPage)
+        self.assertCanNotCreateAt(StoryIndexPage, StoryPage)
+        self.assertAllowedSubpageTypes(StoryPage, set())
+
+    def test_only_events_and_stories_can_be_created_under_an_institution(self):
         directory = InstitutionIndexPage.objects.get()
         institution = directory.add_child(
             instance=InstitutionPage(
@@ -53,4 +61,4 @@ class PageTreeTests(WagtailPageTestCase):
         creatable = [
             model for model in InstitutionPage.creatable_subpage_models() if model.can_create_at(institution)
         ]
-        self.assertEqual(creatable, [EventPage])
+        self.assertEqual(creatable, [EventPage, StoryPage])

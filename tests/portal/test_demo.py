@@ -101,3 +101,17 @@ def test_demo_has_events_taking_registration_with_seats_left_a_waiting_list_and_
     registrations = Registration.objects.count()
     call_command("load_demo")
     assert Registration.objects.count() == registrations
+
+
+def test_demo_has_a_good_model_and_a_commendation_once(demo, client):
+    from institutions.models import Commendation
+    from portal.models import StoryPage
+
+    story = StoryPage.objects.live().get()
+    assert story.get_parent().specific.code == "TV-TINH"
+    assert story.image and story.image_alt
+    assert Commendation.objects.public().count() == 1
+    call_command("load_demo")
+    assert StoryPage.objects.count() == 1 and Commendation.objects.count() == 1
+    assert client.get(story.url).status_code == 200
+    assert story.title in client.get("/mo-hinh-tot/").content.decode()

@@ -1,10 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import load_demo_events, load_demo_institutions, load_demo_records, load_demo_registrations
+from portal.demo import (
+    load_demo_events,
+    load_demo_institutions,
+    load_demo_records,
+    load_demo_registrations,
+    load_demo_stories,
+)
 
 
 class Command(BaseCommand):
-    help = "Add demo institutions, events, attendance, visits and service records (idempotent)."
+    help = "Add demo institutions, events, attendance, visits, service records and a good model (idempotent)."
 
     def handle(self, *args, **options):
         created, existing = load_demo_institutions()
@@ -17,3 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo records: {attendance} attendance, {visits} visit counts, {records} service records added."
         )
+        created, existing = load_demo_stories()
+        self.stdout.write(f"Demo good models and commendations: {created} created, {existing} already there.")

@@ -1,55 +1,8 @@
-"""The home page: the site's root, with entries to the directory and the calendar."""
-
-import datetime as dt
+"""The plan's targets, against which the indicators are measured."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
-
-from events.choices import SessionStatus
-from events.models import Campaign, EventIndexPage, Session
-from institutions.models import InstitutionIndexPage, InstitutionPage
-
-__all__ = ["HomePage", "Target"]
-
-
-class HomePage(Page):
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["institutions.InstitutionIndexPage", "events.EventIndexPage"]
-    max_count = 1
-    template = "pages/home_page.html"
-    # Public by nature: view restrictions are refused (README, "Private pages").
-    private_page_options: list[str] = []
-
-    class Meta:
-        verbose_name = _("home page")
-        verbose_name_plural = _("home pages")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        today = timezone.localdate()
-        week_end = today + dt.timedelta(days=6 - today.weekday())
-        context.update(
-            directory=InstitutionIndexPage.objects.live().first(),
-            calendar=EventIndexPage.objects.live().first(),
-            institution_count=InstitutionPage.objects.live().count(),
-            this_week=(
-                Session.objects.for_listing()
-                .exclude(status=SessionStatus.CANCELLED)
-                .between(today, week_end)
-                .upcoming()[:8]
-                .listed(request)
-            ),
-            week_end=week_end,
-            campaigns=list(Campaign.objects.running_on(today)),
-        )
-        return context
 
 
 class Target(models.Model):
