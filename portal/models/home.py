@@ -51,6 +51,6 @@ class HomePage(Page):
             week_end=week_end,
             campaigns=list(Campaign.objects.running_on(today)),
             good_models=StoryIndexPage.objects.live().first(),
-            latest_stories=list(StoryPage.objects.live().newest_first()[:LATEST_STORIES]),
+            latest_stories=list(StoryPage.objects.live().newest_first().with_institution()[:LATEST_STORIES]),
         )
         return context

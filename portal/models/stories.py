@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +58,7 @@ class StoryIndexPage(Page):
         verbose_name_plural = _("lists of good models")
 
     def stories(self) -> StoryPageQuerySet:
-        return StoryPage.objects.live().newest_first()
+        return StoryPage.objects.live().newest_first().with_institution()
 
     def commendations(self, year: int | None = None):
         """The latest commendations that may be shown (`Commendation.objects.public`), of `year` if given."""
@@ -91,6 +91,14 @@ class StoryIndexPage(Page):
 class StoryPageQuerySet(PageQuerySet):
     def newest_first(self) -> StoryPageQuerySet:
         return self.order_by("-date", "-pk")
+
+    def with_institution(self) -> StoryPageQuerySet:
+        """Each story with the name of the institution it is written under (`institution_title`), for the
+        cards: in the same query, not one a story."""
+        parent = InstitutionPage.objects.filter(
+            path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
+        )
+        return self.annotate(institution_title=Subquery(parent.values("title")[:1]))
 
     def linked_to(self, institutions) -> StoryPageQuerySet:
         """Stories linked to any of `institutions` (a query): written under one of them, or linking one."""

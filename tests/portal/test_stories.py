@@ -291,7 +291,7 @@ def test_the_home_page_shows_the_latest_three_stories(client, good_models):
     for number in range(3):
         assert f"Mô hình mới {number}" in content
     assert "Câu lạc bộ đọc sách thiếu nhi" not in content  # the fourth newest
-    assert "12/11/2026" in content
+    assert "12/11/2026</time> · Bảo tàng B" in content  # each card says whose story it is
     assert "Một câu lạc bộ đọc sách mà các nơi khác có thể học theo." in content
     assert f'href="{INDEX}"' in content
 
