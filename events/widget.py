@@ -114,8 +114,8 @@ def widget_snippet(institution: InstitutionPage, request=None) -> str:
         url = site_url(reverse("widget", args=[institution.code]), request)
         title = widget_title(institution)
     return (
-        f'<iframe src="{attribute(url)}" title="{attribute(title)}" width="100%" height="{SNIPPET_HEIGHT}" '
-        'loading="lazy"></iframe>'
+        f'<iframe src="{attribute(url)}" title="{attribute(title)}" height="{SNIPPET_HEIGHT}" '
+        'style="width:100%;border:0" loading="lazy"></iframe>'
     )
 
 

@@ -67,7 +67,12 @@ def outreach_rows(client, stdout, runs: int) -> None:
         _status, size = read(client, RESULTS)
     queries = len(captured)
     uncached = timed(client, RESULTS, max(5, runs // 5), fresh=True)
-    line("results page, province, uncached", uncached, queries, size)
+    content_changed()
+    tracemalloc.start()
+    read(client, RESULTS)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    line("results page, province, uncached", uncached, queries, size, peak)
     with CaptureQueriesContext(connection) as captured:
         read(client, RESULTS)
     queries = len(captured)

@@ -14,7 +14,7 @@ from institutions.filters import AreaFilter
 from institutions.models.pages import InstitutionPage
 
 # The plan (Decision 1520/QĐ-TTg) runs from 2021: the year menu starts there.
-FIRST_YEAR = 2021
+FIRST_YEAR = 2020
 
 
 def year_choices() -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.links import PageLink
 from core.public_cache import cache_publicly, register_parameters
@@ -91,7 +91,8 @@ SESSIONS = Dataset(
         ("start", _("start (ISO 8601, Vietnam time)")),
         ("end", _("end (ISO 8601, Vietnam time)")),
         ("all_day", _("true for a session without hours")),
-        ("status", _("scheduled, changed or cancelled")),
+        ("status", _("scheduled, moved or cancelled")),
+        ("in_schedule", _("false for a session taken out of the event's schedule (kept for its figures)")),
         ("event_uid", _("the event's calendar UID, the same as in the iCalendar feeds")),
         ("event_title", _("the event's title")),
         ("event_kind", _("class, club, talk, exhibition, … (the listing's kinds)")),
@@ -257,6 +258,7 @@ def session_rows(request, year, area) -> Iterator[tuple]:
             "end",
             "all_day",
             "status",
+            "in_schedule",
             "event__uid",
             "event__title",
             "event__kind",
@@ -278,7 +280,8 @@ def figure_rows(request, year, area) -> Iterator[tuple]:
     active = InstitutionPage.objects.active_in(year)
     held = HeldSessions(year, active).by_institution()
     visits = Visits(year, active).by_institution()
-    lines = active.order_by("sort_key", "pk").values_list("pk", "code", "title", "kind", "unit__code")
+    # Named lines for the published institutions only: a draft's name is not public yet.
+    lines = active.live().order_by("sort_key", "pk").values_list("pk", "code", "title", "kind", "unit__code")
     for pk, *cells in lines.iterator(chunk_size=BATCH):
         tally, counts = held.get(pk), visits.get(pk, {})
         yield (
@@ -376,7 +379,7 @@ def write_json(columns: list[str], rows: Iterable[tuple]) -> Iterator[str]:
     yield "".join(batch)
 
 
-@require_GET
+@require_safe
 def download(request, dataset: str, fmt: str):
     if dataset not in DATASETS or fmt not in FORMATS:
         return HttpResponse(
@@ -384,9 +387,8 @@ def download(request, dataset: str, fmt: str):
         )
     chosen = DATASETS[dataset]
     try:
-        year = read_year(
-            request, last_complete_year() if chosen is not SESSIONS else timezone.localdate().year
-        )
+        default_year = timezone.localdate().year if chosen is SESSIONS else last_complete_year()
+        year = read_year(request, default_year) if chosen.by_year else None
         area = read_area(request) if chosen.by_area else None
     except BadRequest as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
@@ -414,14 +416,14 @@ def download(request, dataset: str, fmt: str):
 
 
 def last_updates() -> dict[str, dt.datetime | None]:
-    """When each dataset last changed: the directory and the sessions with their pages' publication; the
-    figures and the indicators are computed at each download, so they are as of now."""
-    now = timezone.now()
+    """When each dataset last changed: the directory and the sessions with their pages' publication. The
+    figures and the indicators are computed at each download from every record: None (they have no
+    date of their own)."""
     return {
         DIRECTORY.slug: InstitutionPage.objects.live().aggregate(at=Max("last_published_at"))["at"],
         SESSIONS.slug: EventPage.objects.live().aggregate(at=Max("last_published_at"))["at"],
-        FIGURES.slug: now,
-        INDICATORS.slug: now,
+        FIGURES.slug: None,
+        INDICATORS.slug: None,
     }
 
 
@@ -429,7 +431,7 @@ def years() -> list[int]:
     return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
 
 
-@require_GET
+@require_safe
 def open_data_page(request):
     from .results import ResultsForm
 
@@ -444,15 +446,20 @@ def open_data_page(request):
         "licence_url": LICENCE_URL,
         "catalog_url": reverse("open_data_catalog"),
     }
-    return cache_publicly(render(request, "portal/open_data.html", context), settings.RESULTS_CACHE_SECONDS)
+    response = render(request, "portal/open_data.html", context)
+    if not request.GET:  # the page reads no parameter: no entry kept for one
+        cache_publicly(response, settings.RESULTS_CACHE_SECONDS)
+    return response
 
 
-@require_GET
+@require_safe
 def catalog(request):
     """The datasets as a DCAT catalogue in JSON-LD: one dcat:Dataset a download, one dcat:distribution a
     format."""
     updates = last_updates()
-    page = request.build_absolute_uri(reverse("open_data"))
+    with translation.override(settings.LANGUAGE_CODE):  # the same identifiers whatever the client's language
+        page = request.build_absolute_uri(reverse("open_data"))
+        catalog_id = request.build_absolute_uri(reverse("open_data_catalog"))
     datasets = []
     for dataset in DATASETS.values():
         modified = updates[dataset.slug]
@@ -496,7 +503,7 @@ def catalog(request):
             "foaf": "http://xmlns.com/foaf/0.1/",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
-        "@id": request.build_absolute_uri(reverse("open_data_catalog")),
+        "@id": catalog_id,
         "@type": "dcat:Catalog",
         "dct:title": str(_("Open data of the Hà Tĩnh lifelong-learning portal")),
         "dct:publisher": {

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.public_cache import cache_publicly, register_parameters
 from institutions.filters import AreaField
@@ -26,7 +26,8 @@ from .yearly_report import OBJECTIVE_TITLES, OBJECTIVES
 FIRST_YEAR = 2020
 SERIES_YEARS = 5
 
-register_parameters("year", "area")
+PARAMETERS = ("year", "area")
+register_parameters(*PARAMETERS)
 
 
 def result_years() -> list[tuple[int, int]]:
@@ -34,18 +35,23 @@ def result_years() -> list[tuple[int, int]]:
 
 
 class ResultsForm(forms.Form):
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=result_years)
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, choices=result_years, required=False, empty_value=None
+    )
     area = AreaField(label=gettext_lazy("Area"), required=False)
 
 
-@require_GET
+@require_safe
 def results_view(request):
     """A year (the last complete one unless chosen) and an area (the province unless chosen). A year or an
-    area that does not exist is said on the page, with the province's last complete year shown."""
-    form = ResultsForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    area that does not exist is said on the page, with the province's last complete year shown. Other
+    parameters (a tracker's `fbclid`) change nothing."""
+    chosen = {name: request.GET[name] for name in PARAMETERS if request.GET.get(name)}
+    form = ResultsForm(chosen or None, initial={"year": timezone.localdate().year - 1})
     year, area = timezone.localdate().year - 1, None
     if form.is_bound and form.is_valid():
-        year, area = form.cleaned_data["year"], form.cleaned_data["area"]
+        year = form.cleaned_data["year"] or year
+        area = form.cleaned_data["area"]
     years = range(max(FIRST_YEAR, year - SERIES_YEARS + 1), year + 1)
     lines = []
     with shared_figures():  # the year's figures and the charts' series share what they have in common
@@ -66,4 +72,6 @@ def results_view(request):
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     response = render(request, "portal/results.html", context, status=status)
-    return cache_publicly(response, settings.RESULTS_CACHE_SECONDS) if status == 200 else response
+    if status == 200 and set(request.GET) <= set(PARAMETERS):  # no entry kept for a stray parameter
+        cache_publicly(response, settings.RESULTS_CACHE_SECONDS)
+    return response

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.photos import with_thumbnails
 from events.choices import SessionStatus
 from events.models import Campaign, EventIndexPage, Session
 from institutions.models import InstitutionIndexPage, InstitutionPage
@@ -51,6 +52,8 @@ class HomePage(Page):
             week_end=week_end,
             campaigns=list(Campaign.objects.running_on(today)),
             good_models=StoryIndexPage.objects.live().first(),
-            latest_stories=list(StoryPage.objects.live().newest_first().with_institution()[:LATEST_STORIES]),
+            latest_stories=list(
+                with_thumbnails(StoryPage.objects.live().newest_first().with_institution())[:LATEST_STORIES]
+            ),
         )
         return context

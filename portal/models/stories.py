@@ -84,8 +84,13 @@ class StoryIndexPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        # The same for every visitor; a publication or a commendation's change moves the version on.
-        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
+        # The same for every visitor; a publication or a commendation's change moves the version on. A
+        # filter that could not be read (a year of junk) is answered but not kept: junk fills no memory.
+        response = super().serve(request, *args, **kwargs)
+        filterset = getattr(response, "context_data", {}).get("filterset")
+        if filterset is None or not filterset.is_bound or filterset.is_valid():
+            cache_publicly(response, settings.PUBLIC_CACHE_SECONDS)
+        return response
 
 
 class StoryPageQuerySet(PageQuerySet):
@@ -191,6 +196,10 @@ class StoryPage(AsciiSlugMixin, PhotoMixin, Page):
             linked=[(institution, figures[institution.pk]) for institution in institutions],
         )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The same for every visitor, figures included: kept in the public cache as the other pages are.
+        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
 
 
 class StoryInstitution(Orderable):

@@ -109,7 +109,9 @@ def test_another_website_shows_the_widget_and_its_links_open_in_a_new_tab(page, 
 def test_the_rest_of_the_site_cannot_be_framed_by_another_website(browser, site, other_website):
     """The check above can fail: the home page in the same frame is refused, and the console says why."""
     address, pages = other_website
-    pages["/home"] = host_page(f'<iframe src="{site.url}/" title="Home" width="100%" height="400"></iframe>')
+    pages["/home"] = host_page(
+        f'<iframe src="{site.url}/" title="Home" height="400" style="width:100%"></iframe>'
+    )
     context = browser.new_context()
     page = context.new_page()
     console = []
