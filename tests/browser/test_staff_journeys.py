@@ -29,6 +29,8 @@ def test_editor_creates_a_weekly_class_and_a_moderator_publishes_it(page, site, 
     page.get_by_role("link", name="Nhà văn hóa thôn Yên Lạc").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nhà văn hóa thôn Yên Lạc")
     page.get_by_role("link", name=re.compile("Thêm trang con")).first.click()
+    # An institution takes events and good-model stories: Wagtail asks which.
+    page.locator('a[href*="/add/events/eventpage/"]').click()
 
     first = today() + dt.timedelta(days=7 - today().weekday() + 1)  # Tuesday after next Monday
     until = first + dt.timedelta(weeks=8)
