@@ -20,6 +20,7 @@ from institutions.roles import area_allowed, statistics_areas
 from .charts import bar_chart
 from .exports import to_csv, to_xlsx
 from .indicators import (
+    FIRST_YEAR,
     GROUP_LABELS,
     INDICATORS,
     LABELS,
@@ -28,10 +29,9 @@ from .indicators import (
     percent_value,
     series,
     shared_figures,
+    statistics_years,
     uses,
 )
-
-FIRST_YEAR = 2020
 
 
 def can_view_statistics(user) -> bool:
@@ -41,7 +41,7 @@ def can_view_statistics(user) -> bool:
 
 
 def year_choices() -> list[tuple[int, int]]:
-    return [(year, year) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+    return [(year, year) for year in statistics_years()]
 
 
 class StatisticsForm(forms.Form):

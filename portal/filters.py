@@ -6,19 +6,19 @@ links): a filter on kind or area keeps the stories with at least one such instit
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.choices import InstitutionKind
 from institutions.filters import AreaFilter
 from institutions.models.pages import InstitutionPage
 
+from .indicators import statistics_years
+
 # The plan (Decision 1520/QĐ-TTg) runs from 2021: the year menu starts there.
-FIRST_YEAR = 2020
 
 
 def year_choices() -> list[tuple[str, str]]:
-    years = range(timezone.localdate().year, FIRST_YEAR - 1, -1)
+    years = statistics_years()
     return [("", str(_("Any year"))), *((str(year), str(year)) for year in years)]
 
 

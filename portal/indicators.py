@@ -39,6 +39,15 @@ from institutions.record_rules import (
 
 from .models.targets import Target
 
+# The first year the portal's statistics, results and open data offer.
+FIRST_YEAR = 2020
+
+
+def statistics_years() -> list[int]:
+    """This year back to FIRST_YEAR, newest first: the years every year chooser offers."""
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
 GROUPS: dict[str, Q] = {
     "library_district_public": Q(kind="library", level="district", sector="public"),
     "library_commune_public": Q(kind="library", level="commune", sector="public"),

@@ -35,12 +35,11 @@ from institutions.choices import VisitChannel, VisitPurpose
 from institutions.models import AdministrativeUnit, InstitutionPage
 from institutions.record_rules import MAX_ATTENDEES
 
-from .indicators import compute, year_range
+from .indicators import FIRST_YEAR, compute, statistics_years, year_range
 from .yearly_report import HeldSessions, Visits
 
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-FIRST_YEAR = 2020
 BATCH = 2000
 
 register_parameters("year", "area")
@@ -427,10 +426,6 @@ def last_updates() -> dict[str, dt.datetime | None]:
     }
 
 
-def years() -> list[int]:
-    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
-
-
 @require_safe
 def open_data_page(request):
     from .results import ResultsForm
@@ -438,7 +433,7 @@ def open_data_page(request):
     updates = last_updates()
     context = {
         "datasets": [(dataset, updates[dataset.slug]) for dataset in DATASETS.values()],
-        "years": years(),
+        "years": statistics_years(),
         "default_year": last_complete_year(),
         "this_year": timezone.localdate().year,
         "area_field": ResultsForm()["area"],

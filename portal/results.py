@@ -20,23 +20,19 @@ from core.public_cache import cache_publicly, register_parameters
 from institutions.filters import AreaField
 
 from .charts import bar_chart
-from .indicators import compute, series, shared_figures
+from .dashboard import year_choices
+from .indicators import FIRST_YEAR, compute, series, shared_figures
 from .yearly_report import OBJECTIVE_TITLES, OBJECTIVES
 
-FIRST_YEAR = 2020
 SERIES_YEARS = 5
 
 PARAMETERS = ("year", "area")
 register_parameters(*PARAMETERS)
 
 
-def result_years() -> list[tuple[int, int]]:
-    return [(year, year) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
-
-
 class ResultsForm(forms.Form):
     year = forms.TypedChoiceField(
-        label=gettext_lazy("Year"), coerce=int, choices=result_years, required=False, empty_value=None
+        label=gettext_lazy("Year"), coerce=int, choices=year_choices, required=False, empty_value=None
     )
     area = AreaField(label=gettext_lazy("Area"), required=False)
 
