@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from .public_cache import cache_publicly
@@ -33,10 +34,50 @@ def positive_int(value: str | None, default: int) -> int | None:
     return number if number >= 1 else None
 
 
-def paginated_json(request, filterset_class, queryset, serialise, *, default_size: int, max_size: int):
+class CappedPaginator(Paginator):
+    """Counts at most `cap` matches past the page asked for: "more than 1,000 sessions" is what a client
+    needs to page through them, and counting a year of the province's sessions exactly would read every
+    one of them for each page. `exact` says whether `count` is the number of matches or a lower bound."""
+
+    def __init__(self, object_list, per_page, cap: int, number: int):
+        super().__init__(object_list, per_page)
+        self.limit = max(cap, number * per_page) + 1  # one more than shown: is there more?
+
+    @cached_property
+    def matches(self) -> int:
+        return self.object_list.values("pk")[: self.limit].count()  # no column but the key read
+
+    @property
+    def exact(self) -> bool:
+        return self.matches < self.limit
+
+    @cached_property
+    def count(self) -> int:
+        return self.matches if self.exact else self.limit - 1
+
+    @cached_property
+    def num_pages(self) -> int:
+        """A page more when there are more matches than counted: the last page counted has a next."""
+        return super().num_pages + (0 if self.exact else 1)
+
+
+def paginated_json(
+    request,
+    filterset_class,
+    queryset,
+    serialise=None,
+    *,
+    serialise_page=None,
+    default_size: int,
+    max_size: int,
+    count_cap: int | None = None,
+):
     """`{"count", "next", "previous", "results"}` of a filtered queryset, or 400 with the reasons.
 
     The JSON APIs share this: `page` and `page_size` checked, the filters validated, links absolute.
+    Each result is `serialise(item, request)`, or the page's are `serialise_page(queryset, request)`.
+    With `count_cap`, the answer says `"count_exact": false` when there are more than `count` matches
+    (at least `count_cap`, and the pages up to the one asked for), instead of counting them all.
     """
     page_size = positive_int(request.GET.get("page_size"), default_size)
     if page_size is None or page_size > max_size:
@@ -48,7 +89,10 @@ def paginated_json(request, filterset_class, queryset, serialise, *, default_siz
     if not filterset.is_valid():
         return bad_request(filterset.errors.get_json_data())
 
-    paginator = Paginator(filterset.qs, page_size)
+    if count_cap is None:
+        paginator = Paginator(filterset.qs, page_size)
+    else:
+        paginator = CappedPaginator(filterset.qs, page_size, count_cap, page_number)
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -61,14 +105,18 @@ def paginated_json(request, filterset_class, queryset, serialise, *, default_siz
         params["page"] = number
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    return cache_publicly(
-        json_response(
-            {
-                "count": paginator.count,
-                "next": page_link(page.next_page_number()) if page.has_next() else None,
-                "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
-                "results": [serialise(item, request) for item in page.object_list],
-            }
-        ),
-        settings.PUBLIC_CACHE_SECONDS,
+    data = {"count": paginator.count}
+    if count_cap is not None:
+        data["count_exact"] = paginator.exact
+    data.update(
+        {
+            "next": page_link(page.next_page_number()) if page.has_next() else None,
+            "previous": page_link(page.previous_page_number()) if page.has_previous() else None,
+            "results": (
+                serialise_page(page.object_list, request)
+                if serialise_page
+                else [serialise(item, request) for item in page.object_list]
+            ),
+        }
     )
+    return cache_publicly(json_response(data), settings.PUBLIC_CACHE_SECONDS)

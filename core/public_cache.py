@@ -4,7 +4,8 @@ feeds and the public APIs.
 A view opts in with `cache_publicly(response, seconds)`. `PublicCacheMiddleware` then keeps the
 response in Django's cache for requests without a session or messages cookie (never for a logged-in
 editor, so drafts and previews are never cached) and answers the next such request for the same
-address, language and content version before the rest of the stack runs, with 304 when the client
+address, language and content version before the rest of the stack runs (it is the first middleware:
+a cached page costs less than a bare Django view), with 304 when the client
 already has it. Publishing, unpublishing, moving or deleting a page, a change of the stored sessions
 and a change of the snippets these pages show move the content version on, so the next request
 renders afresh.
@@ -62,6 +63,8 @@ SHOWN_MODELS = {
     "institutions.openinghours",
     "institutions.closure",
     "institutions.commendation",
+    # A restriction added to a page (or its section) must hide what was kept of it at once.
+    "wagtailcore.pageviewrestriction",
 }
 
 
@@ -165,9 +168,15 @@ class PublicCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Static files are whitenoise's, after this middleware: no lookup in the cache for them.
+        self.static_prefix = settings.STATIC_URL or "/static/"
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path_info.startswith(self.static_prefix)
+            or not is_anonymous(request)
+        ):
             return self.get_response(request)
         query, exact = canonical_query(request.GET)
         key = cache_key(request, query)

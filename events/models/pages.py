@@ -337,6 +337,12 @@ class EventPage(AsciiSlugMixin, PhotoMixin, Page):
         # Escaped so that no text can close the <script> element it is written into.
         return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
+    def serve(self, request, *args, **kwargs):
+        # The same for every anonymous visitor (staff, who may see the poster link, have a session and
+        # are never served from the cache): seats left and "in 3 days" are at most a minute old, and a
+        # registration's own pages always read the session's row.
+        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
+
 
 class EventDate(Orderable):
     """A date without a session (EXDATE), or an extra date (RDATE) at the usual time."""

@@ -247,6 +247,11 @@ class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
         context.update(now=now, open_now=self.is_open(now), commendations=list(self.commendations.all()))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        # The same for every anonymous visitor: "open now" and the time it was read are at most a
+        # minute old; an edit of the page, its hours or closures shows at once (core.public_cache).
+        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
+
     @property
     def kind_label(self) -> str:
         return choice_label(InstitutionKind, self.kind)

@@ -106,11 +106,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers anonymous requests for the public pages, feeds and APIs from the cache before
+    # anything else runs (core/public_cache.py). What the middleware below adds to a response (the
+    # security headers, the Content-Security-Policy) was added before it was kept, and is kept with it;
+    # a plain-HTTP request is never answered from the entry of an HTTPS one (the scheme is in the key),
+    # so SecurityMiddleware still redirects it.
+    "core.public_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers anonymous requests for the listing, directory, feeds and APIs from the cache, before the
-    # session and everything after it run (core/public_cache.py).
-    "core.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -232,3 +232,61 @@ def test_a_whole_calendar_cannot_push_the_pages_or_the_content_version_out(clien
     assert content_version() == version
     if isinstance(caches["feed_parts"], LocMemCache):
         assert len(caches["feed_parts"]._cache) == 1  # one request keeps at most its share of pieces
+
+
+def test_event_and_institution_pages_are_answered_from_the_cache(client, programme):  # noqa: F811
+    for page in (programme["club"], programme["can_loc"]):
+        first = client.get(page.url)
+        with CaptureQueriesContext(connection) as queries:
+            second = client.get(page.url)
+        assert second.status_code == 200
+        assert second.content == first.content
+        assert len(queries) == 0
+
+
+def test_an_edit_of_an_event_or_its_institution_shows_at_once(client, programme):  # noqa: F811
+    club, library = programme["club"], programme["can_loc"]
+    client.get(club.url)
+    client.get(library.url)
+    library.phone = "0239 3 812 345"
+    library.save_revision().publish()
+    assert "0239 3 812 345" in client.get(club.url).content.decode()  # the event page's contact
+    assert "0239 3 812 345" in client.get(library.url).content.decode()
+
+
+def later(seconds: float):
+    """`seconds` on: the local-memory cache reads the frozen clock, Redis keeps its own."""
+    time.sleep(seconds)
+    return time_machine.travel(timezone.now() + dt.timedelta(seconds=seconds), tick=False)
+
+
+def test_seats_left_on_a_cached_event_page_are_fresh_within_the_cache_time(client, frozen_now, settings):
+    from tests.events.test_registration import FORM, course, first_session
+
+    settings.PUBLIC_CACHE_SECONDS = 1  # a minute in production
+    event = course(capacity=3)
+    session = first_session(event)
+    assert "Còn 3 chỗ" in client.get(event.url).content.decode()
+
+    from django.test import Client
+
+    resident = Client()
+    assert resident.post(f"/dang-ky/{session.pk}/", FORM).status_code == 303
+    with later(1.5):
+        page = client.get(event.url).content.decode()
+    assert "Còn 2 chỗ" in page
+
+
+def test_open_now_on_a_cached_institution_page_is_fresh_within_the_cache_time(client, frozen_now, settings):
+    from institutions.models import OpeningHours
+    from tests.institutions.factories import InstitutionPageFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 1
+    library = InstitutionPageFactory(title="Thư viện xã Tùng Lộc", code="TV-TL")
+    local = timezone.localtime(frozen_now)
+    closes = (local + dt.timedelta(seconds=1)).time()  # open until a second from now
+    OpeningHours.objects.create(page=library, weekday=local.weekday(), opens="07:00", closes=closes)
+    assert "Đang mở cửa" in client.get(library.url).content.decode()
+    with later(1.5):
+        page = client.get(library.url).content.decode()
+    assert "Đang đóng cửa" in page and "Đang mở cửa" not in page

@@ -415,3 +415,23 @@ def test_an_invalid_from_date_says_so_and_lists_from_today(client, programme):
     assert '<details class="filter-panel" open>' in content  # unfolded on a phone, so the message is seen
     days = list(response.context["days"])
     assert days and days[0] >= NOW.date()  # nothing before today, as without a date
+
+
+def test_api_counts_up_to_its_cap_and_says_more_beyond(client, programme, monkeypatch):
+    """A year of the province's sessions is not counted on every page: past the cap, `count` is a lower
+    bound, `count_exact` is false, and the pages still go on to the last session."""
+    from events import views
+
+    monkeypatch.setattr(views, "API_COUNT_CAP", 3)
+    first = client.get(API, {"page_size": 2}).json()
+    assert (first["count"], first["count_exact"]) == (3, False)  # 5 sessions: "more than 3"
+    assert first["next"] and len(first["results"]) == 2
+    second = client.get(first["next"]).json()
+    assert second["next"]  # the pages counted end at 4, and there is more
+    third = client.get(second["next"]).json()
+    assert (third["count"], third["count_exact"]) == (5, True)  # counted as far as this page needs
+    assert third["next"] is None and len(third["results"]) == 1
+    seen = [r["start"] for page in (first, second, third) for r in page["results"]]
+    assert len(set(seen)) == 5
+    # A page of 50 counts up to 51 matches: the 4 clubs are counted exactly.
+    assert client.get(API, {"kind": "club"}).json()["count_exact"] is True

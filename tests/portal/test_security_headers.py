@@ -36,6 +36,37 @@ def test_public_pages_have_a_strict_policy(client, production_like):
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+]
+
+
+def test_a_page_from_the_public_cache_keeps_every_security_header(client, production_like):
+    """The public cache answers before every other middleware: what they add is kept with the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get("/co-so/", secure=True)
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get("/co-so/", secure=True)
+    assert len(queries) == 0  # from the cache
+    for header in SECURITY_HEADERS:
+        assert cached[header] == first[header], header
+
+
+def test_plain_http_is_redirected_even_when_the_page_is_cached(client, production_like):
+    production_like.SECURE_SSL_REDIRECT = True
+    assert client.get("/co-so/", secure=True).status_code == 200  # kept for https
+    response = client.get("/co-so/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/co-so/"
+
+
 def test_the_admin_gets_what_wagtail_needs(client, production_like):
     policy = client.get("/admin/login/", secure=True)["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
