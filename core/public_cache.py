@@ -16,6 +16,9 @@ so a query with one is answered from the entry of the same query without it and 
 nobody can fill the server's memory with entries by adding junk to an address. A response larger
 than `PUBLIC_CACHE_LOCAL_MAX_BYTES` is not kept in a process's local memory.
 
+The menu, the breadcrumbs and each host's site and home page are kept under a version of their own
+(`structure_version`), which an event's publication leaves as it was.
+
 The responses and the pieces of pages kept as written live in the `pages` cache, the versions in
 `default`, which nothing else fills: however many entries a request stores, it cannot push the
 versions out (that would make every public page render afresh), and each event's VEVENTs have a
@@ -37,12 +40,13 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 PAGES = "pages"
 VERSION_KEY = "portal:content-version"
 CHOICES_VERSION_KEY = "portal:choices-version"
+STRUCTURE_VERSION_KEY = "portal:structure-version"
 ATTRIBUTE = "portal_public_cache_seconds"
 
 
@@ -65,6 +69,7 @@ SHOWN_MODELS = {
     "institutions.commendation",
     # A restriction added to a page (or its section) must hide what was kept of it at once.
     "wagtailcore.pageviewrestriction",
+    "wagtailcore.site",  # a host answered by another site
 }
 
 
@@ -234,15 +239,42 @@ def filter_form_cache(request) -> dict:
     }
 
 
+def structure_version() -> int:
+    """Moves on only when the top of the page tree or a page with pages below it changes (their
+    titles and addresses are the menu's and every breadcrumb's), a page moves, or a site changes: an
+    event's publication leaves the menu and the breadcrumbs kept as they were."""
+    return current(STRUCTURE_VERSION_KEY)
+
+
+def structure_changed(**_kwargs) -> None:
+    move_on(STRUCTURE_VERSION_KEY)
+
+
+def shapes_the_tree(instance) -> bool:
+    """A site, a site's home or section (depth 3 or less), a page with children, an alias or a view
+    restriction: what the menu, the breadcrumbs and the routing to a page read besides the page itself."""
+    if isinstance(instance, (Site, PageViewRestriction)):
+        return True
+    return isinstance(instance, Page) and (
+        instance.depth is None
+        or instance.depth <= 3
+        or instance.numchild > 0
+        or instance.alias_of_id is not None
+    )
+
+
 def model_changed(sender, instance=None, **_kwargs) -> None:
     if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
         content_changed()
     if sender._meta.label_lower in CHOICE_MODELS:
         move_on(CHOICES_VERSION_KEY)
+    if shapes_the_tree(instance):
+        structure_changed()
 
 
 def connect_signals() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(content_changed, dispatch_uid=f"public_cache_{id(signal)}")
+    post_page_move.connect(structure_changed, dispatch_uid="public_cache_structure_move")
     post_save.connect(model_changed, dispatch_uid="public_cache_save")
     post_delete.connect(model_changed, dispatch_uid="public_cache_delete")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from core.public_cache import content_version, page_cache
+from core.public_cache import page_cache, structure_version
 from events.models import EventIndexPage
 from institutions.models import InstitutionIndexPage
 
@@ -17,9 +17,9 @@ def site_navigation(request):
 
 
 def navigation_links(request) -> dict[str, str]:
-    """Looked up when first needed after a publication, then kept in the cache: every page shows them,
-    and a publication (the only thing that can move them) moves the content version on."""
-    key = f"navigation:{content_version()}:{request.get_host()}:{get_language()}"
+    """Looked up when first needed, then kept in the cache: every page shows them, and only a change
+    of the top of the page tree can move them, which moves the structure version on."""
+    key = f"navigation:{structure_version()}:{request.get_host()}:{get_language()}"
     links = page_cache().get(key)
     if links is None:
         pages = {

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from core.photos import PhotoMixin, photo_panel
 from core.public_cache import cache_publicly
+from core.sites import KnownViewRestrictions
 from core.text import AsciiSlugMixin, choice_label, fold_text, plain_text, refresh_search_text
 from institutions.models import InstitutionPage
 from institutions.roles import may_see_personal_data
@@ -34,7 +35,7 @@ from ..seats import offer
 from .vocabulary import Audience, Campaign, Topic
 
 
-class EventIndexPage(Page):
+class EventIndexPage(KnownViewRestrictions, Page):
     """The listing of what is on. Created by a migration, so there is always exactly one."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -84,7 +85,7 @@ class EventPageQuerySet(PageQuerySet):
 EventPageManager = PageManager.from_queryset(EventPageQuerySet)
 
 
-class EventPage(AsciiSlugMixin, PhotoMixin, Page):
+class EventPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
     """A class, club, reading event, exhibition… of one institution, with its schedule."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices, default=EventKind.CLASS)

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from core.photos import PhotoMixin, photo_panel, with_thumbnails
 from core.public_cache import cache_publicly, filter_form_cache
+from core.sites import KnownViewRestrictions
 from core.text import AsciiSlugMixin, choice_label, collation_key, fold_text, refresh_search_text
 
 from ..choices import InstitutionKind, InstitutionLevel, Sector, Weekday
@@ -30,7 +31,7 @@ from ..record_rules import validate_institution_day
 from .units import AdministrativeUnit, period_covers
 
 
-class InstitutionIndexPage(Page):
+class InstitutionIndexPage(KnownViewRestrictions, Page):
     """The directory of institutions: the only parent of institution pages."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -110,7 +111,7 @@ class InstitutionPageQuerySet(PageQuerySet):
 InstitutionPageManager = PageManager.from_queryset(InstitutionPageQuerySet)
 
 
-class InstitutionPage(AsciiSlugMixin, PhotoMixin, Page):
+class InstitutionPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
     """A library, museum, cultural centre or learning centre, owned by its own editors."""
 
     code = models.CharField(

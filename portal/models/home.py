@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from core.photos import with_thumbnails
+from core.sites import KnownViewRestrictions
 from events.choices import SessionStatus
 from events.models import Campaign, EventIndexPage, Session
 from institutions.models import InstitutionIndexPage, InstitutionPage
@@ -19,7 +20,7 @@ from .stories import StoryIndexPage, StoryPage
 LATEST_STORIES = 3
 
 
-class HomePage(Page):
+class HomePage(KnownViewRestrictions, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

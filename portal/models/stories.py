@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from core.photos import PhotoMixin, photo_panel, with_thumbnails
 from core.public_cache import cache_publicly
+from core.sites import KnownViewRestrictions
 from core.text import AsciiSlugMixin
 from events.models import Campaign
 from institutions.models import Commendation, InstitutionPage
@@ -38,7 +39,7 @@ from ..yearly_report import figures_of
 LATEST_COMMENDATIONS = 10
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(KnownViewRestrictions, Page):
     """The good models: every live story, newest first, with filters, and the latest commendations.
     Created by a migration under the home page (`mo-hinh-tot`), so there is always exactly one."""
 
@@ -117,7 +118,7 @@ class StoryPageQuerySet(PageQuerySet):
 StoryPageManager = PageManager.from_queryset(StoryPageQuerySet)
 
 
-class StoryPage(AsciiSlugMixin, PhotoMixin, Page):
+class StoryPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
     """A good model: an exemplary club, library or programme, told by its institution."""
 
     date = models.DateField(

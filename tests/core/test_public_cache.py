@@ -290,3 +290,71 @@ def test_open_now_on_a_cached_institution_page_is_fresh_within_the_cache_time(cl
     with later(1.5):
         page = client.get(library.url).content.decode()
     assert "Đang đóng cửa" in page and "Đang mở cửa" not in page
+
+
+def test_a_publication_leaves_the_menu_breadcrumbs_and_site_kept(client, programme):  # noqa: F811
+    """An event's publication forgets the pages, not what only the top of the page tree can change."""
+    from core.public_cache import structure_version
+
+    client.get(programme["club"].url)
+    version = structure_version()
+    publish(EventPageFactory(parent=programme["can_loc"], title="Lớp mới"))
+    assert structure_version() == version
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LISTING)
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "wagtailcore_site" not in sql  # the site and its home page from the cache
+    assert "institutions_institutionindexpage" not in sql  # the menu from the cache
+
+
+def test_renaming_an_institution_shows_in_its_events_breadcrumbs_at_once(client, programme):  # noqa: F811
+    club, library = programme["club"], programme["can_loc"]
+    assert "Thư viện huyện Can Lộc" in client.get(club.url).content.decode()
+    library.title = "Thư viện Can Lộc mới"
+    library.save_revision().publish()
+    page = client.get(club.url).content.decode()
+    breadcrumbs = page[
+        page.index('class="breadcrumbs') : page.index("</nav>", page.index('class="breadcrumbs'))
+    ]
+    assert "Thư viện Can Lộc mới" in breadcrumbs
+
+
+def test_moving_a_section_moves_the_menu_at_once(client, programme):  # noqa: F811
+    from events.models import EventIndexPage
+
+    assert 'href="/lich-hoat-dong/"' in client.get("/co-so/").content.decode()
+    calendar = EventIndexPage.objects.get()
+    calendar.slug = "lich"
+    calendar.save_revision().publish()
+    page = client.get("/co-so/").content.decode()
+    assert 'href="/lich/"' in page and 'href="/lich-hoat-dong/"' not in page
+
+
+def test_a_new_site_is_answered_at_once(client, programme, settings):  # noqa: F811
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["*"]
+    library = programme["can_loc"]
+    home = client.get("/", HTTP_HOST="thuvien.example.vn").content.decode()  # the default site
+    assert "<h1>Thư viện huyện Can Lộc</h1>" not in home
+    Site.objects.create(hostname="thuvien.example.vn", root_page=library, is_default_site=False)
+    page = client.get("/", HTTP_HOST="thuvien.example.vn").content.decode()
+    assert "Thư viện huyện Can Lộc</h1>" in page  # the library's own address starts at the library
+
+
+def test_a_view_restriction_is_honoured_at_once_though_none_is_read_for_other_pages(client, programme):  # noqa: F811
+    """The admin refuses restrictions (README, "Private pages"); one made in the database all the same is
+    still honoured at once, on the page and below it, while pages without one read none."""
+    from wagtail.models import PageViewRestriction
+
+    club, library = programme["club"], programme["can_loc"]
+    assert client.get(club.url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LISTING)
+    assert not any("pageviewrestriction" in query["sql"] for query in queries.captured_queries)
+    PageViewRestriction.objects.create(page=library, restriction_type="password", password="bi-mat")
+    for url in (library.url, club.url):
+        response = client.get(url)
+        assert "CLB thơ người cao tuổi</h1>" not in response.content.decode()
+        assert 'name="password"' in response.content.decode()
+    assert client.get(LISTING).status_code == 200

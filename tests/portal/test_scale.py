@@ -112,3 +112,16 @@ def test_the_benchmark_prints_every_row_of_its_table(settings, unfrozen):
         median, p95 = (float(figure) for figure in line[len(row) :].split()[:2])
         assert 0 < median <= p95
     assert "Data: 40 institutions" in table
+
+    # Each budget with its figure and a verdict (the throughput's comes with the load test).
+    budgets = table[table.index("Budgets (issue #23)") :].splitlines()
+    for label in (
+        "event page, cached",
+        "institution page, cached",
+        "listing, first page, uncached: queries",
+        "listing, filtered, uncached",
+        "sessions API (100 a page), uncached",
+        "indicators of a year, province",
+    ):
+        line = next(line for line in budgets if line.startswith(label))
+        assert line.rstrip().endswith(("ok", "over", "– (other database)")), line

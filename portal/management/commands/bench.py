@@ -37,6 +37,7 @@ from django.utils import timezone
 from core.public_cache import content_changed
 from events.models import Session
 from institutions.models import AdministrativeUnit, InstitutionPage
+from portal.bench_budgets import budget_lines
 from portal.bench_check_in import check_in_rows
 from portal.bench_digest import digest_row
 from portal.bench_outreach import outreach_rows
@@ -122,6 +123,8 @@ class Command(BaseCommand):
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.settle()
         self.runs = options["runs"]
+        self.medians: dict[str, float] = {}
+        self.queries: dict[str, int] = {}
         self.client = Client(HTTP_HOST="localhost")
         self.client.get("/")  # load the URL patterns and templates, as a served process has
         freeze_startup_objects()  # as portal/wsgi.py does
@@ -183,7 +186,9 @@ class Command(BaseCommand):
         digest_row(self.stdout)
         self.feed_budgets(FEED_BUDGETS, code=busiest.code)
         year = today.year - 1
-        province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
+        province = self.keep(
+            self.measure_call(f"indicators {year}, province", lambda: compute(year)), "indicators, province"
+        )
         self.stdout.write(province.row(bare))
         if district:
             self.stdout.write(
@@ -195,10 +200,12 @@ class Command(BaseCommand):
         report = self.measure_call(
             f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
         )
-        self.stdout.write(report.row(bare))
+        self.stdout.write(self.keep(report, "yearly report, province").row(bare))
         outreach_rows(self.client, self.stdout, self.runs)
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
+        for line in budget_lines(self.medians, self.queries, connection.vendor):
+            self.stdout.write(line)
         if not options["no_race"]:
             race(self.stdout, people=options["race_people"])
 
@@ -286,6 +293,12 @@ class Command(BaseCommand):
             # that has just written millions of rows.
             connection.close()
 
+    def keep(self, figure: Figure, row: str = "") -> Figure:
+        """Keep a figure for the budgets (`portal.bench_budgets`), under its row's name or `row`."""
+        self.medians[row or figure.name] = figure.median
+        self.queries[row or figure.name] = figure.queries
+        return figure
+
     def measure(self, name: str, url: str, fresh: bool, cold: bool = False) -> Figure:
         def forget():
             if cold:  # every cache: pages, versions and each event's VEVENTs
@@ -309,7 +322,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self.client.get(url)  # the test client returns the page rendered
             times.append((time.perf_counter() - started) * 1000)
-        return Figure(name, times, queries, size)
+        return self.keep(Figure(name, times, queries, size))
 
     def measure_call(self, name: str, call) -> Figure:
         with CaptureQueriesContext(connection) as captured:
@@ -364,6 +377,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name:<52}{rates[name]:>9.0f} requests/s{note}")
             bare = rates["bare Django view"] or 1
             self.stdout.write(f"{'listing / bare view':<52}{rates['listing, cached'] / bare:>9.2f}")
+            self.medians["listing / bare view"] = rates["listing, cached"] / bare
         finally:
             server.terminate()
             server.wait(timeout=10)
