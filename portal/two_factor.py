@@ -3,8 +3,8 @@
 After the password, staff give a code from an authenticator app (a TOTP device) or, when the phone is lost,
 one of the recovery codes they were shown once at enrolment (a static device, each code good once). Who
 must do so is `settings.OTP_REQUIRED_FOR`; anyone who enrolled of their own accord is asked too, or the
-enrolment would protect nothing. `portal.middleware.TwoFactorMiddleware` holds everyone else of the admin
-back until they have; the screens are `portal.two_factor_views`.
+enrolment would protect nothing. Until they have, `portal.middleware.TwoFactorMiddleware` keeps them out of
+the rest of the admin; the screens are `portal.two_factor_views`.
 
 A wrong code counts as a failed login for django-axes (`count_failure`): AXES_FAILURE_LIMIT of them lock the
 username at this address, as wrong passwords do. The devices' own throttling (a wait that doubles with each
@@ -40,7 +40,7 @@ def must_use_second_factor(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     required = set(settings.OTP_REQUIRED_FOR)
-    if "staff" in required and (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
+    if "staff" in required and user.has_perm("wagtailadmin.access_admin"):
         return True
     if "superusers" in required and user.is_superuser:
         return True
