@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import two_factor_views
 from .dashboard import can_view_statistics, dashboard_view, drilldown_view
 from .models import Target
 from .report_views import yearly_report_view
@@ -67,3 +69,49 @@ def no_site_summary(request, summary_items):
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return [
+        path("xac-thuc-hai-buoc/", two_factor_views.verify_view, name="portal_two_factor_verify"),
+        path("xac-thuc-hai-buoc/dang-ky/", two_factor_views.enrol_view, name="portal_two_factor_enrol"),
+        path(
+            "xac-thuc-hai-buoc/dat-lai/<int:user_id>/",
+            two_factor_views.reset_view,
+            name="portal_two_factor_reset",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_two_factor_log_actions(actions):
+    """Who set up or reset a second factor, in the audit log (the user's history)."""
+    actions.register_action(
+        "portal.otp_enrolled", _("Set up two-factor sign-in"), _("Two-factor sign-in was set up")
+    )
+    actions.register_action(
+        "portal.otp_reset", _("Reset two-factor sign-in"), _("Two-factor sign-in was reset")
+    )
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("portal_two_factor_enrol"),
+        "label": _("Two-factor sign-in"),
+        "help_text": _(
+            "A code from an app on your phone after the password: set it up, or move it to a new phone."
+        ),
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def two_factor_reset_button(user, request_user):
+    if request_user.is_superuser:
+        yield Button(
+            _("Reset two-factor sign-in"),
+            reverse("portal_two_factor_reset", args=[user.pk]),
+            icon_name="key",
+            priority=60,
+        )

@@ -286,6 +286,53 @@ def test_statistics_of_the_province_and_exports(client, world, role):
     assert (export.status_code == 200) == STATISTICS_PROVINCE[role]
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_two_factor_screens(client, world, role):
+    """Every staff role sets up its own app; only a superuser resets someone else's (editor B's here)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    c = client_for(client, world, role)
+    enrol = c.get(reverse("portal_two_factor_enrol"))
+    assert (enrol.status_code == 200) == (role != "anonymous")
+    # Without an app there is nothing to verify: the verification screen sends staff on to enrolment.
+    verify = c.get(reverse("portal_two_factor_verify"))
+    assert verify.status_code == 302
+    assert verify["Location"].startswith(
+        reverse("portal_two_factor_enrol") if role != "anonymous" else reverse("wagtailadmin_login")
+    )
+    TOTPDevice.objects.create(user=world["users"]["editor_b"], name="app", confirmed=True)
+    url = reverse("portal_two_factor_reset", args=[world["users"]["editor_b"].pk])
+    assert (c.get(url).status_code == 200) == (role == "superuser")
+    response = c.post(url)
+    reset = not TOTPDevice.objects.filter(user=world["users"]["editor_b"]).exists()
+    assert reset == (role == "superuser")
+    if role != "superuser":
+        assert response.status_code in DENIED
+
+
+# Production asks superusers and provincial staff for a second factor (OTP_REQUIRED_FOR).
+ASKED_FOR_A_CODE = {role: role in {"province", "superuser"} for role in ROLES}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_is_held_back_after_the_password_alone(client, world, role, settings):
+    """Signed in with the password only, those who must give a second factor reach the enrolment screen
+    (they have no app yet) from every admin address; the others reach the admin as before."""
+    settings.OTP_REQUIRED_FOR = ["superusers", "provincial"]
+    c = client_for(client, world, role)
+    enrol = reverse("portal_two_factor_enrol")
+    for path in [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore_root"),
+        reverse("wagtailadmin_pages:edit", args=[world["a"].pk]),
+        reverse("portal_statistics"),
+    ]:
+        response = c.get(path)
+        held_back = response.status_code == 302 and response["Location"].startswith(enrol)
+        assert held_back == ASKED_FOR_A_CODE[role], path
+    assert (c.get(enrol).status_code == 200) == (role != "anonymous")
+
+
 def test_an_officer_starts_in_their_area(client, world):
     response = client_for(client, world, "officer_x").get(reverse("portal_statistics"))
     assert response.context["area"].code == "443"

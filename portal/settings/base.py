@@ -2,13 +2,14 @@
 
 Variables read here (see README, "Configuration"):
 SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CACHE_URL or REDIS_URL, MEDIA_ROOT, WAGTAILADMIN_BASE_URL,
-MAP_TILE_URL, MAP_TILE_ATTRIBUTION.
+MAP_TILE_URL, MAP_TILE_ATTRIBUTION, OTP_REQUIRED_FOR.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,6 +66,17 @@ def email_from_env(url: str) -> dict:
     }
 
 
+def otp_required_from_env() -> list[str]:
+    """OTP_REQUIRED_FOR: superusers and provincial staff unless set; "none" for nobody. A word it does not
+    know stops the start, so that a typo never turns the second factor off."""
+    words = [word.lower() for word in env_list("OTP_REQUIRED_FOR") or ["superusers", "provincial"]]
+    if unknown := set(words) - {"superusers", "provincial", "staff", "none"}:
+        raise ImproperlyConfigured(
+            f"OTP_REQUIRED_FOR: unknown {', '.join(sorted(unknown))} (superusers, provincial, staff or none)"
+        )
+    return [word for word in words if word != "none"]
+
+
 def caches_from_env() -> dict:
     return {alias: cache_from_env(alias) for alias in ("default", "pages", "feed_parts")}
 
@@ -80,6 +92,10 @@ INSTALLED_APPS = [
     "institutions",
     "core",
     "axes",
+    # Two-factor sign-in to the admin (portal/two_factor.py): an authenticator app (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -121,7 +137,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has passed (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who must give a second factor and has not: the verification or enrolment screen, nothing else.
+    "portal.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
@@ -150,8 +170,20 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# A wrong code at the two-factor step counts as a failed login too (portal/two_factor.py); neither the
+# code nor the password typed is kept in the failures' records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Wagtail's front-end login (/_util/login/) without `next` goes to the home page.
 LOGIN_REDIRECT_URL = "/"
+
+# Two-factor sign-in to the admin (README, "Two-factor sign-in"): who must give a code from an authenticator
+# app after the password. OTP_REQUIRED_FOR is a comma-separated list of "superusers", "provincial" (the
+# province's group, institutions.roles.PROVINCE_GROUP) and "staff" (everyone who may use the admin);
+# "none" requires it of nobody. Staff not required may still set it up from their account, and are then
+# asked for it too. Development and the test suite turn it off (dev.py, test.py).
+OTP_REQUIRED_FOR = otp_required_from_env()
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Học tập suốt đời Hà Tĩnh"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

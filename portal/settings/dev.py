@@ -12,3 +12,6 @@ if not os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # the worker prints the mail
 # Static files come straight from the app and project folders; nothing is collected in development.
 STATIC_ROOT = None
+# No second factor asked of anyone in development (the dev admin signs in with its password); staff may
+# still set one up from their account to try it (README, "Two-factor sign-in").
+OTP_REQUIRED_FOR = []

@@ -36,4 +36,7 @@ if "WAGTAILADMIN_BASE_URL" not in os.environ:
 # rather than the DENY that check --deploy suggests.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# Two-factor sign-in to the admin is on: OTP_REQUIRED_FOR (base.py) asks it of superusers and provincial
+# staff unless the environment says otherwise ("staff" for everyone, "none" for nobody).
+
 from .security import *  # noqa: E402, F403

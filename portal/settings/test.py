@@ -20,3 +20,7 @@ CACHES = caches_from_env()
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests
+# The suite signs staff in with force_login and the password: nobody is asked for a second factor unless a
+# test says so (tests/portal/test_two_factor.py sets OTP_REQUIRED_FOR). The browser tests' server runs the
+# production settings, which ask it of superusers and provincial staff (tests/browser/conftest.py).
+OTP_REQUIRED_FOR = []

@@ -1,16 +1,19 @@
 """What staff do: an editor publishes a weekly class through the review; an officer records attendance
-and takes the statistics away as a spreadsheet."""
+and takes the statistics away as a spreadsheet; provincial staff set up two-factor sign-in."""
 
+import base64
 import datetime as dt
 import io
 import re
+import subprocess
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in
+from .conftest import PASSWORD, USERS, log_in
+from .test_page_checks import validation_errors
 
 pytestmark = pytest.mark.browser
 
@@ -141,3 +144,70 @@ def download_statistics(page):
     assert rows and {row[3] for row in rows} == {"Huyện Can Lộc (đến 30/06/2025)"}
     assert {row[2] for row in rows} == {today().year}
     return {(row[0], row[1]): row[4] for row in rows}
+
+
+def test_provincial_staff_set_up_two_factor_sign_in_and_reach_the_admin(page, site, axe, vnu, tmp_path):
+    """Production asks provincial staff for a second factor. After the password the officer is taken to the
+    set-up screen, adds the key shown beside the QR code to an app (the test plays the app, with django-otp's
+    TOTP), types its code, is shown ten recovery codes once, and reaches the admin. Signing in again without
+    the phone, a recovery code lets them in once."""
+    from django_otp.oath import TOTP
+
+    username, _scope = USERS["newcomer"]
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/xac-thuc-hai-buoc/dang-ky/\?next="))
+    # Nothing else of the admin opens before the second step.
+    page.goto(f"{site.url}/admin/pages/")
+    page.wait_for_url(re.compile(r"/admin/xac-thuc-hai-buoc/dang-ky/\?next=%2Fadmin%2Fpages%2F"))
+    expect(page.get_by_role("img").locator("svg")).to_be_visible()  # the QR code, drawn on the server
+    assert axe(page) == []
+    enrolment = tmp_path / "enrolment.html"
+    enrolment.write_text(page.request.get(page.url).text())
+
+    # For people who cannot scan: the key, typed by hand into the app.
+    key = base64.b32decode(page.locator("[data-two-factor-secret]").inner_text().replace(" ", ""))
+    code = page.get_by_role("textbox")
+    code.focus()
+    expect(code).to_be_focused()
+    page.keyboard.type(f"{TOTP(key).token():06d}")
+    page.keyboard.press("Enter")
+
+    codes = page.locator("[data-recovery-codes] li")
+    expect(codes).to_have_count(10)
+    recovery = codes.first.inner_text().strip()
+    assert axe(page) == []
+    shown = tmp_path / "recovery-codes.html"
+    shown.write_text(page.content())
+    page.locator("main a.button").click()
+    page.wait_for_url(f"{site.url}/admin/pages/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(f"{site.url}/admin/")
+    assert page.url == f"{site.url}/admin/"
+
+    # A new sign-in without the phone: a recovery code, once; then the offer to set up a new phone.
+    page.context.clear_cookies()
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/xac-thuc-hai-buoc/\?next="))
+    assert axe(page) == []
+    verification = tmp_path / "verification.html"
+    verification.write_text(page.request.get(page.url).text())
+    page.get_by_role("textbox").fill(recovery.upper())
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/xac-thuc-hai-buoc/dang-ky/"))
+    expect(page.locator(".messages .warning")).to_be_visible()
+    assert page.locator("[data-recovery-codes]").count() == 0
+    page.goto(f"{site.url}/admin/")
+    assert page.url == f"{site.url}/admin/"
+
+    checked = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", str(enrolment), str(shown), str(verification)],
+        capture_output=True,
+        text=True,
+    )
+    assert validation_errors(checked) == []
