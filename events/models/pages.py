@@ -297,6 +297,8 @@ class EventPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
                 self, list(schedule.only("event", "original_start", "is_extra", "status"))
             ),
             next_session=next_session,
+            audiences=list(self.audiences.all()),  # each read once, though the page shows them twice
+            topics=list(self.topics.all()),
             next_in=days_until(timezone.localtime(next_session.start).date()) if next_session else "",
             json_ld=self.json_ld(request, institution, sessions, location),
             # The institution's staff print the self check-in poster from here (the page is not cached).

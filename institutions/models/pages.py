@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -244,6 +244,8 @@ class InstitutionPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read once: "open now", the week's table and the closures all show them.
+        prefetch_related_objects([self], "opening_hours", "closures")
         now = timezone.localtime()
         context.update(now=now, open_now=self.is_open(now), commendations=list(self.commendations.all()))
         return context
