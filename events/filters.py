@@ -151,9 +151,21 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         fields: list[str] = []
 
+    # The filters whose answer is the same for every session of an event.
+    OF_EVENTS = frozenset({"q", "kind", "audience", "topic", "campaign", "free"})
+
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters = {self.parameter_name(name): f for name, f in self.filters.items()}
+
+    def of_sessions_only(self, queryset):
+        """`queryset` filtered by what can differ between the sessions of an event (place, dates,
+        registration): for the sessions of events already known to match the rest, the same rows as
+        `qs` without joining each session to its event (validate the filters first)."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.OF_EVENTS:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     @staticmethod
     def parameter_name(name: str) -> str:

@@ -148,7 +148,11 @@ def listing_context(page, request) -> dict:
         )
     }
     page_obj.object_list = [rows[pk] for pk in page_obj.object_list if pk in rows]
-    count_other_sessions(page_obj.object_list, sessions)
+    # The page's events match the filters of events (kind, audience…): their other sessions are counted
+    # by the filters of sessions alone.
+    others = filterset.of_sessions_only(Session.objects.filter(in_schedule=True))
+    others = others.exclude(status=SessionStatus.CANCELLED)
+    count_other_sessions(page_obj.object_list, others if chosen_from else others.coming())
     days: OrderedDict[dt.date, list[ListedSession]] = OrderedDict()
     running = [rows[pk] for pk in running_ids if pk in rows]
     if near is not None:

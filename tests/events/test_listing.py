@@ -435,3 +435,34 @@ def test_api_counts_up_to_its_cap_and_says_more_beyond(client, programme, monkey
     assert len(set(seen)) == 5
     # A page of 50 counts up to 51 matches: the 4 clubs are counted exactly.
     assert client.get(API, {"kind": "club"}).json()["count_exact"] is True
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"kind": "club"},
+        {"kind": "club", "from": "2026-12-10", "to": "2026-12-31"},
+        {"audience": "older_people", "area": "443", "free": "1"},
+        {"q": "tho", "institution": "TV-CL", "to": "2026-12-16"},
+    ],
+)
+def test_each_card_counts_its_events_other_matching_sessions(client, programme, params):
+    """The cards' "and N more sessions" are counted by the filters of sessions alone: the same as all
+    the filters would count for the events on the page."""
+    from events.filters import SessionFilter
+    from events.models import Session
+
+    response = client.get(LISTING, params)
+    cards = [card for day in response.context["days"].values() for card in day]
+    assert cards
+    from django.http import QueryDict
+    from django.utils.http import urlencode
+
+    matching = SessionFilter(QueryDict(urlencode(params)), queryset=Session.objects.filter(in_schedule=True))
+    assert matching.is_valid(), matching.errors
+    sessions = matching.qs.exclude(status="cancelled")
+    if "from" not in params:
+        sessions = sessions.coming()
+    for card in cards:
+        assert card.others == sessions.filter(event_id=card.event.pk).count() - 1
