@@ -17,7 +17,6 @@ import json
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from institutions.models import InstitutionPage
 from institutions.record_rules import MAX_ATTENDEES, CountField, RecordDayField
 from institutions.roles import has_institution_scope, may_see_personal_data
 
+from . import tallies
 from .choices import SessionStatus
 from .models import NOT_HELD_YET, Attendance, Session
 
@@ -187,7 +187,7 @@ def entry_rows(sessions, data, conflicts: dict[int, dict] | None = None) -> list
     return rows
 
 
-@transaction.atomic
+@tallies.counting()  # one transaction; each event's tallies counted once, at its end
 def save_attendance(rows, user) -> tuple[int, int]:
     """Create, replace or remove the records the editor changed, all or nothing.
 

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import tallies
 from .models import CheckIn, CheckInKind, Registration, Session
 from .registering import Refused
 
@@ -54,6 +55,7 @@ def check_in_ticket(registration: Registration, session: Session, user) -> Ticke
             by=user if user and user.is_authenticated else None,
         )
         Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + check_in.people)
+        tallies.changed([session.event_id])
         return TicketCheckIn(check_in, new=True)
 
 
@@ -66,6 +68,7 @@ def undo_check_in(registration: Registration, session: Session) -> bool:
             return False
         check_in.delete()
         Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") - check_in.people)
+        tallies.changed([session.event_id])
         return True
 
 

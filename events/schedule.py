@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from core.public_cache import content_changed
 from institutions.models import Closure
 
+from . import tallies
 from .choices import SessionStatus, Venue
 from .feed_entries import write_entries
 from .models import EventDate, EventPage, Registration, RegistrationStatus, Session, is_long
@@ -161,7 +162,7 @@ def closure_days(event: EventPage) -> list[dt.date]:
     return [day for day in days if day not in covered and closed(day) is not None]
 
 
-@transaction.atomic
+@tallies.counting()  # one transaction; the event's tallies counted at its end
 def materialise_sessions(
     event: EventPage, until: dt.datetime | None = None, *, rewrite_feed: bool = True
 ) -> tuple[int, int, int]:
@@ -231,6 +232,8 @@ def materialise_sessions(
         write_entries([event.pk])
     if anyone_waiting:  # more seats in this publication go to the waiting list
         promote_waiting(event)
+    if created or updated or dropped:
+        tallies.changed([event.pk])  # bulk writes send no signals
     return len(created), len(updated), len(removed)
 
 
@@ -242,7 +245,7 @@ def held_sessions(session_ids: list[int]) -> list[int]:
     return sorted(set(held.values_list("places", flat=True)) & set(session_ids))
 
 
-@transaction.atomic
+@tallies.counting()
 def remove_sessions(event: EventPage) -> int:
     """An unpublished or deleted event keeps only the sessions that have records."""
     sessions = list(Session.objects.select_for_update().filter(event=event).order_by("pk"))
@@ -254,4 +257,6 @@ def remove_sessions(event: EventPage) -> int:
     if sessions:
         transaction.on_commit(content_changed)
     write_entries([event.pk])  # an empty row: the event has left every feed
+    if sessions:
+        tallies.changed([event.pk])
     return count

@@ -32,6 +32,7 @@ from core.links import site_url
 from core.rate_limit import over_limit
 from institutions.roles import may_see_personal_data
 
+from . import tallies
 from .checking_in import lock_session
 from .choices import SessionStatus
 from .models import CheckIn, CheckInKind, EventPage, Session
@@ -139,6 +140,7 @@ def self_check_in(session: Session, device: str, now: dt.datetime) -> dict:
             lock_session(session)
             CheckIn.objects.create(session=session, kind=CheckInKind.SELF, people=1, at=now, device=device)
             Session.objects.filter(pk=session.pk).update(checked_in=F("checked_in") + 1)
+            tallies.changed([session.event_id])
     except IntegrityError:
         earlier = CheckIn.objects.get(session=session, device=device)
         return {"earlier": f"{timezone.localtime(earlier.at):%H:%M}"}

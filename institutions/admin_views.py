@@ -5,7 +5,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from . import tallies
 from .choices import VisitChannel, VisitPeriod, VisitPurpose
 from .models import InstitutionPage, VisitCount
 from .record_rules import MAX_VISITS, RecordDayField, count_error, parse_count
@@ -163,7 +163,7 @@ class VisitConflict(Exception):
         self.cells = cells
 
 
-@transaction.atomic
+@tallies.counting()  # one transaction; the visit tallies counted once, at its end
 def save_visits(institution, first_day, after, grid, user) -> tuple[int, int]:
     """Save the boxes the person changed, judged against what their screen showed, all or nothing.
 

@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 
 from core.text import ascii_slug
 
+from . import tallies
 from .choices import InstitutionKind, InstitutionLevel, Sector, VisitChannel, VisitPeriod, VisitPurpose
 from .importing import Change, CsvImporter, ImportFileError, RowError, form_errors, log_each, register
 from .models import AdministrativeUnit, InstitutionIndexPage, InstitutionPage, ServiceRecord, VisitCount
@@ -387,5 +388,7 @@ class VisitImporter(RecordImporter):
                 change.target.visits = change.values["visits"]
                 updated.append(change.target)
         VisitCount.objects.bulk_update(updated, ["visits"], batch_size=1000)
+        # Bulk writes send no signals: the years they touched are counted again here.
+        tallies.changed(tallies.key_of(count) for count in [*created, *updated])
         log_each(created, "wagtail.create", self.user)
         log_each(updated, "wagtail.edit", self.user)

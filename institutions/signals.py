@@ -3,10 +3,13 @@ provincial staff group and the review workflow (idempotent)."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 from wagtail.signals import page_published
 
-from .models import InstitutionIndexPage, InstitutionPage
+from core import deletions
+
+from . import tallies
+from .models import InstitutionIndexPage, InstitutionPage, VisitCount
 
 WORKFLOW_NAME = "Duyệt nội dung cơ sở"
 TASK_NAME = "Cán bộ cấp tỉnh duyệt"
@@ -50,9 +53,38 @@ def set_up_roles(sender, **kwargs):
         WorkflowPage.objects.create(page=directory, workflow=workflow)
 
 
+# The visit tallies (`institutions.tallies`) follow every save and deletion of a visit count, in its
+# transaction (`VisitCount.save` is atomic; Django deletes inside a transaction). A count moved to another
+# institution or year has both counted again.
+
+
+def visit_count_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        before = VisitCount.objects.filter(pk=instance.pk).values_list("institution_id", "date").first()
+        instance.tally_before = (before[0], before[1].year) if before else None
+
+
+def visit_count_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        tallies.changed([tallies.key_of(instance), *filter(None, [getattr(instance, "tally_before", None)])])
+
+
+def visit_count_deleting(sender, instance, origin=None, **kwargs):
+    deletions.note(origin, ("visit tally", *tallies.key_of(instance)))
+
+
+def visit_count_deleted(sender, instance, origin=None, **kwargs):
+    if deletions.first(origin, ("visit tally", *tallies.key_of(instance))):
+        tallies.changed([tallies.key_of(instance)])
+
+
 def connect():
     post_save.connect(institution_saved, sender=InstitutionPage, dispatch_uid="institution_editors_group")
     page_published.connect(
         institution_published, sender=InstitutionPage, dispatch_uid="institution_publish_rights"
     )
+    pre_save.connect(visit_count_saving, sender=VisitCount, dispatch_uid="institutions_tally_before")
+    post_save.connect(visit_count_saved, sender=VisitCount, dispatch_uid="institutions_tally")
+    pre_delete.connect(visit_count_deleting, sender=VisitCount, dispatch_uid="institutions_tally_deleting")
+    post_delete.connect(visit_count_deleted, sender=VisitCount, dispatch_uid="institutions_tally_deleted")
     post_migrate.connect(set_up_roles, dispatch_uid="institutions_roles")

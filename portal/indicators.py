@@ -13,21 +13,23 @@ a target of 80 %, and a machine reading the JSON gets the figure itself.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import number
-from events.choices import EventKind, SessionStatus
-from events.models import Attendance, Session, local_midnight
+from events.choices import EventKind
+from events.models import Attendance, SessionTally, local_midnight
 from institutions.choices import VisitPurpose
-from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount
+from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount, VisitTally
 from institutions.record_rules import (
     FIRST_INSTITUTION_DAY,
     FIRST_RECORD_DAY,
@@ -164,12 +166,11 @@ def year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1))
 
 
-def held_sessions(year: int):
-    """Sessions in `year`, not cancelled, of a published event."""
-    first, after = year_range(year)
-    return Session.objects.filter(start__gte=first, start__lt=after, event__live=True).exclude(
-        status=SessionStatus.CANCELLED
-    )
+def held_tallies():
+    """The yearly tallies of held sessions: sessions not cancelled (the tallies count those) of a published
+    event. `events.tallies` keeps the tallies with every write to sessions and attendance; publication is
+    read here, with them."""
+    return SessionTally.objects.filter(event__live=True, sessions__gt=0)
 
 
 def institutions_of(group: str, area: AdministrativeUnit | None):
@@ -177,30 +178,52 @@ def institutions_of(group: str, area: AdministrativeUnit | None):
     return institutions.in_area(area) if area else institutions
 
 
-def percent_condition(indicator: str, year: int):
-    """Which institutions count in the numerator, as a condition on an institution query. Each part asks
-    whether one institution has a row, which the database answers from the start of that institution's
-    part of an index (its sessions by start, its records by year): a few entries each, instead of reading
-    the year's sessions of every institution to hash them."""
-    held = held_sessions(year).filter(institution=OuterRef("pk"))
+def through(condition: Q, relation: str) -> Q:
+    """A condition on an institution (a group's Q) asked of the rows that point to one through `relation`."""
+    children = [
+        through(child, relation) if isinstance(child, Q) else (f"{relation}__{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def area_condition(area: AdministrativeUnit | None) -> Q:
+    """Institutions in `area` and the units below it (every institution without an area)."""
+    if area is None:
+        return Q()
+    return Q(
+        unit_id__in=remembered(("area", area.pk), lambda: AdministrativeUnit.objects.descendant_ids(area))
+    )
+
+
+PERCENTS = [(indicator, group) for indicator, group, kind in INDICATORS if kind == "percent"]
+COUNTS = [group for _indicator, group, kind in INDICATORS if kind == "count"]
+REGULAR_KINDS = [EventKind.CLASS, EventKind.CLUB, EventKind.INTEREST_GROUP]
+
+
+def percent_conditions(year: int) -> tuple[dict[str, Exists], dict[str, Q]]:
+    """What each institution is asked (one indexed look-up each: its tallies and its service record of the
+    year), and which answers put it in each percent indicator's numerator."""
+    tallies = held_tallies().filter(institution=OuterRef("pk"), year=year)
     records = ServiceRecord.objects.filter(year=year, institution=OuterRef("pk"))
-    says_lifelong = Exists(records.filter(lifelong_learning_services=True))
-    if indicator == "lifelong_learning_services":
-        return Exists(held) | says_lifelong
-    if indicator == "digital_transformation":
-        return Exists(records.filter(digital_transformation=True))
-    if indicator == "age_group_activities":
-        return Exists(held.filter(event__audiences__isnull=False))
-    if indicator == "regular_clubs_classes":
-        regular = (
-            held.filter(event__kind__in=[EventKind.CLASS, EventKind.CLUB, EventKind.INTEREST_GROUP])
-            .order_by()
-            .values("event_id")
-            .annotate(sessions=Count("pk"))
-            .filter(sessions__gte=settings.INDICATORS_REGULAR_SESSIONS)
-        )
-        return Exists(regular) | says_lifelong
-    raise ValueError(indicator)
+    questions = {
+        "held": Exists(tallies),
+        "for_audiences": Exists(tallies.filter(event__eventpage__audiences__isnull=False)),
+        "regular": Exists(
+            tallies.filter(
+                event__eventpage__kind__in=REGULAR_KINDS, sessions__gte=settings.INDICATORS_REGULAR_SESSIONS
+            )
+        ),
+        "says_lifelong": Exists(records.filter(lifelong_learning_services=True)),
+        "says_digital": Exists(records.filter(digital_transformation=True)),
+    }
+    numerators = {
+        "lifelong_learning_services": Q(held=True) | Q(says_lifelong=True),
+        "digital_transformation": Q(says_digital=True),
+        "age_group_activities": Q(for_audiences=True),
+        "regular_clubs_classes": Q(regular=True) | Q(says_lifelong=True),
+    }
+    return questions, numerators
 
 
 # Figures asked for twice within one piece of work (a page shows the year's value and the same year in
@@ -211,6 +234,9 @@ _figures: ContextVar[dict | None] = ContextVar("shared_figures", default=None)
 
 @contextmanager
 def shared_figures():
+    if _figures.get() is not None:  # inside another block: its figures are shared
+        yield
+        return
     token = _figures.set({})
     try:
         yield
@@ -228,47 +254,104 @@ def remembered(key: tuple, figure):
 
 
 def percent_value(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
-    return remembered(
-        ("percent", indicator, group, year, area.pk if area else None),
-        lambda: count_percent(indicator, group, year, area),
+    """(value, numerator, denominator) of a percent indicator; value None when no institution is active."""
+    return percent_values(year, area)[(indicator, group)]
+
+
+def percent_values(year: int, area: AdministrativeUnit | None) -> dict[tuple[str, str], tuple]:
+    return remembered(("percents", year, area.pk if area else None), lambda: count_percents(year, area))
+
+
+def count_percents(year: int, area: AdministrativeUnit | None) -> dict[tuple[str, str], tuple]:
+    """Every percent indicator of the year, in one query: each active institution of the groups is asked
+    its questions once, and the groups' numerators and denominators are counted from the answers."""
+    questions, numerators = percent_conditions(year)
+    groups = sorted({group for _indicator, group in PERCENTS})
+    active = (
+        InstitutionPage.objects.active_in(year)
+        .filter(area_condition(area), reduce(operator.or_, (GROUPS[group] for group in groups)))
+        .annotate(**questions)
     )
+    totals = active.aggregate(
+        **{f"active_{index}": Count("pk", filter=GROUPS[group]) for index, group in enumerate(groups)},
+        **{
+            f"counted_{index}": Count("pk", filter=GROUPS[group] & numerators[indicator])
+            for index, (indicator, group) in enumerate(PERCENTS)
+        },
+    )
+    found = {}
+    for index, (indicator, group) in enumerate(PERCENTS):
+        numerator, denominator = totals[f"counted_{index}"], totals[f"active_{groups.index(group)}"]
+        value = Decimal(numerator) * 100 / denominator if denominator else None
+        found[(indicator, group)] = (value, numerator, denominator)
+    return found
 
 
-def count_percent(indicator: str, group: str, year: int, area: AdministrativeUnit | None) -> tuple:
-    active = institutions_of(group, area).active_in(year)
-    condition = percent_condition(indicator, year)
-    totals = active.aggregate(denominator=Count("pk"), numerator=Count("pk", filter=condition))
-    numerator, denominator = totals["numerator"], totals["denominator"]
-    value = Decimal(numerator) * 100 / denominator if denominator else None
-    return value, numerator, denominator
+@dataclass
+class YearUses:
+    """A count indicator's year: the uses, and whether anything was recorded at all (the base year)."""
+
+    uses: int | None  # None: no learning visit, headcount or check-in counted
+    recorded: bool
 
 
 def uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
-    return remembered(("uses", group, year, area.pk if area else None), lambda: count_uses(group, year, area))
+    found = yearly_uses(area)[group].get(year)
+    return found.uses if found else None
 
 
-def count_uses(group: str, year: int, area: AdministrativeUnit | None) -> int | None:
-    """Learning visits (all channels) plus attendance at held sessions (the headcount typed, else the
-    people checked in); None without any data.
+def yearly_uses(area: AdministrativeUnit | None) -> dict[str, dict[int, YearUses]]:
+    return remembered(("uses", area.pk if area else None), lambda: count_yearly_uses(area))
+
+
+def count_yearly_uses(area: AdministrativeUnit | None) -> dict[str, dict[int, YearUses]]:
+    """Each count indicator's uses, year by year: learning visits (all channels) plus attendance at held
+    sessions (the headcount typed, else the people checked in), from the yearly tallies in two grouped
+    queries (`institutions.tallies`, `events.tallies`).
 
     A figure above the entry screens' caps cannot be right (and could overflow the sum): it is left
-    out and listed by `data_errors` instead."""
-    institutions = institutions_of(group, area)
-    visits = VisitCount.objects.filter(
-        institution__in=institutions, purpose=VisitPurpose.LEARNING, date__year=year, visits__lte=MAX_VISITS
-    ).aggregate(total=Sum("visits"), rows=Count("visits"))  # never null; read from the index
-    held = held_sessions(year).filter(institution__in=institutions)
-    attendance = Attendance.objects.filter(session__in=held, attendees__lte=MAX_ATTENDEES).aggregate(
-        total=Sum("attendees"), rows=Count("pk")
+    out and listed by `data_errors` instead; the tallies keep it apart."""
+
+    def figures(rows, names: dict[str, str], extra: Q) -> dict[tuple[str, int], dict[str, int]]:
+        sums = {}
+        for index, group in enumerate(COUNTS):
+            in_group = through(GROUPS[group], "institution")
+            for name, field in names.items():
+                condition = in_group & extra if name != "recorded" else in_group
+                sums[f"{name}_{index}"] = Sum(field, filter=condition)
+        found = {}
+        for row in rows.values("year").annotate(**sums).order_by():
+            for index, group in enumerate(COUNTS):
+                found[(group, row["year"])] = {name: row[f"{name}_{index}"] or 0 for name in names}
+        return found
+
+    scope = through(area_condition(area) & reduce(operator.or_, (GROUPS[g] for g in COUNTS)), "institution")
+    visits = figures(
+        VisitTally.objects.filter(scope, purpose=VisitPurpose.LEARNING),
+        {"uses": "usable_visits", "rows": "usable_counts", "recorded": "counts"},
+        Q(),
     )
-    # A session without a typed headcount counts the people checked in (SPEC §4, §9); the few sessions
-    # with check-ins are read from an index of their own.
-    checked = held.filter(checked_in__gt=0, attendance__isnull=True).aggregate(
-        total=Sum("checked_in"), rows=Count("pk")
+    sessions = figures(
+        SessionTally.objects.filter(scope),
+        {
+            "uses": "attendance",
+            "rows": "headcounts",
+            "checked_in": "checked_in",
+            "checked_rows": "checked_sessions",
+            "recorded": "recorded",
+        },
+        Q(event__live=True),
     )
-    if not visits["rows"] and not attendance["rows"] and not checked["rows"]:
-        return None
-    return (visits["total"] or 0) + (attendance["total"] or 0) + (checked["total"] or 0)
+    table: dict[str, dict[int, YearUses]] = {group: {} for group in COUNTS}
+    for group, year in visits.keys() | sessions.keys():
+        seen = visits.get((group, year), {})
+        held = sessions.get((group, year), {})
+        rows = seen.get("rows", 0) + held.get("rows", 0) + held.get("checked_rows", 0)
+        table[group][year] = YearUses(
+            uses=seen.get("uses", 0) + held.get("uses", 0) + held.get("checked_in", 0) if rows else None,
+            recorded=bool(seen.get("recorded") or held.get("recorded")),
+        )
+    return table
 
 
 def growth(current: int | None, previous: int | None) -> Decimal | None:
@@ -284,35 +367,18 @@ def average_growth(current: int | None, base: int | None, years: int) -> Decimal
 
 
 def base_year_for(group: str, year: int, area) -> int | None:
-    """The base year of average growth: INDICATORS_BASE_YEAR, else the first earlier year with data."""
+    """The base year of average growth: INDICATORS_BASE_YEAR, else the first earlier year in which an
+    institution of the group recorded anything (a learning visit, a headcount or a check-in, at any
+    session). Records dated before the plan's range (a slip such as 1800-01-01) are data errors, not a
+    base year."""
     if settings.INDICATORS_BASE_YEAR:
         return settings.INDICATORS_BASE_YEAR if year > settings.INDICATORS_BASE_YEAR else None
-    # Each institution's first record is at the start of its part of an index (the institution's
-    # sessions by start, its learning visits by date): the database reads one entry per institution
-    # instead of joining every attendance record to its session.
-    # Records dated before the plan's range (a slip such as 1800-01-01) are data errors, not a base year.
-    first_visits = VisitCount.objects.filter(
-        institution=OuterRef("pk"), purpose=VisitPurpose.LEARNING, date__gte=FIRST_RECORD_DAY
-    )
-    first_sessions = Session.objects.filter(
-        Q(attendance__isnull=False) | Q(checked_in__gt=0),
-        institution=OuterRef("pk"),
-        start__gte=local_midnight(FIRST_RECORD_DAY),
-    )
-    firsts = (
-        institutions_of(group, area)
-        .annotate(
-            visits_from=Subquery(first_visits.order_by("date").values("date")[:1]),
-            sessions_from=Subquery(first_sessions.order_by("start").values("start")[:1]),
-        )
-        .aggregate(first_visit=Min("visits_from"), first_session=Min("sessions_from"))
-    )
-    first_visit, first_session = firsts["first_visit"], firsts["first_session"]
-    years = [first_visit.year] if first_visit else []
-    if first_session:
-        years.append(timezone.localtime(first_session).year)
-    first_year = min(years) if years else None
-    return first_year if first_year and first_year < year else None
+    years = [
+        known
+        for known, figures in yearly_uses(area)[group].items()
+        if figures.recorded and FIRST_RECORD_DAY.year <= known < year
+    ]
+    return min(years) if years else None
 
 
 @dataclass
@@ -359,6 +425,11 @@ def data_errors(area: AdministrativeUnit | None = None, limit: int = 50) -> list
 
 def compute(year: int, area: AdministrativeUnit | None = None) -> list[IndicatorValue]:
     """Every indicator of the plan for `year`, in the province or in `area` (and the units below it)."""
+    with shared_figures():  # the percents in one query, the counts of every year in two
+        return indicator_values(year, area)
+
+
+def indicator_values(year: int, area: AdministrativeUnit | None) -> list[IndicatorValue]:
     targets = {(t.indicator, t.group): t for t in Target.objects.all()}
     results = []
     for indicator, group, kind in INDICATORS:
@@ -392,6 +463,7 @@ def compute(year: int, area: AdministrativeUnit | None = None) -> list[Indicator
 def series(indicator: str, group: str, years: range, area=None) -> list[tuple[int, Decimal | int | None]]:
     """One indicator over several years, for the dashboard's charts."""
     kind = next(k for i, g, k in INDICATORS if (i, g) == (indicator, group))
-    if kind == "percent":
-        return [(year, percent_value(indicator, group, year, area)[0]) for year in years]
-    return [(year, uses(group, year, area)) for year in years]
+    with shared_figures():
+        if kind == "percent":
+            return [(year, percent_value(indicator, group, year, area)[0]) for year in years]
+        return [(year, uses(group, year, area)) for year in years]

@@ -21,9 +21,11 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from core.text import collation_key, fold_text
+from events import tallies as session_tallies
 from events.choices import EventKind
 from events.feed_entries import write_entries
 from events.models import Attendance, Audience, EventDate, EventPage, Session, SessionChange, Topic, is_long
+from institutions import tallies as visit_tallies
 from institutions.choices import InstitutionKind, InstitutionLevel, Sector
 from institutions.models import (
     AdministrativeUnit,
@@ -152,6 +154,8 @@ def generate(institutions: int, events: int, years: int, seed: int = 1520, log=p
         log(f"{counts.attendance} attendance records")
         counts.visits = add_visits(rng, created, first_day, today)
         log(f"{counts.visits} visit counts")
+        # Bulk inserts send no signals: the yearly tallies are counted once, at the end.
+        log(f"{session_tallies.rebuild()} session tallies, {visit_tallies.rebuild()} visit tallies")
     with connection.cursor() as cursor:  # statistics for the query planner, as after any bulk load
         cursor.execute("ANALYZE")
     return counts

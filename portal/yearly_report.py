@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +21,16 @@ from core.text import number
 from events.choices import AudienceCode, EventKind
 from events.models import Audience
 from institutions.choices import VisitChannel, VisitPurpose
-from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount
+from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitTally
 
 from .indicators import (
     LIBRARY_GROUPS,
     IndicatorValue,
     compute,
-    held_sessions,
+    held_tallies,
     institutions_of,
-    percent_value,
+    percent_values,
+    shared_figures,
 )
 
 # The groups whose indicators read the yearly service record: an active institution of these without one
@@ -137,11 +136,15 @@ OBJECTIVE_TITLES = {
 
 
 def build(year: int, area: AdministrativeUnit | None = None) -> YearlyReport:
+    with shared_figures():  # the year's figures and the year before's, each counted once
+        return build_report(year, area)
+
+
+def build_report(year: int, area: AdministrativeUnit | None) -> YearlyReport:
     rows = compute(year, area)
+    before = percent_values(year - 1, area)
     indicators = [
-        Indicator(
-            row, percent_value(row.indicator, row.group, year - 1, area)[0] if row.kind == "percent" else None
-        )
+        Indicator(row, before[(row.indicator, row.group)][0] if row.kind == "percent" else None)
         for row in rows
     ]
     objectives = [
@@ -189,14 +192,14 @@ def coverage(indicators: list[Indicator]) -> list[Coverage]:
 
 
 class Visits:
-    """The year's door counts of the area's active institutions, read once by institution, purpose and
-    channel (one grouped query), for the table by purpose and channel and each institution's line."""
+    """The year's door counts of the area's active institutions by institution, purpose and channel, read
+    once from their yearly tallies (`institutions.tallies`), for the table by purpose and channel and each
+    institution's line."""
 
     def __init__(self, year: int, active):
         self.cells = list(
-            VisitCount.objects.filter(institution__in=active, date__year=year)
-            .values_list("institution_id", "purpose", "channel")
-            .annotate(total=Sum("visits"))
+            VisitTally.objects.filter(institution__in=active, year=year)
+            .values_list("institution_id", "purpose", "channel", "visits")
             .order_by()
         )
 
@@ -227,21 +230,6 @@ class Visits:
         return found
 
 
-def attendance_of_session():
-    """A held session's attendance: the headcount typed, else the people checked in (SPEC §4, §9)."""
-    return Coalesce(F("attendance__attendees"), F("checked_in"))
-
-
-def session_tallies() -> dict:
-    """What each line of sessions counts: the sessions, their people, and how many of them were counted at
-    all (none: the line's attendance is "no data", not 0)."""
-    return {
-        "sessions": Count("pk"),
-        "people": Sum(attendance_of_session()),
-        "counted": Count("pk", filter=Q(attendance__isnull=False) | Q(checked_in__gt=0)),
-    }
-
-
 @dataclass
 class Lines:
     """Tallies being added up, by line."""
@@ -260,17 +248,27 @@ class Lines:
 
 
 class HeldSessions:
-    """The year's held sessions of the area's active institutions, tallied once by institution and event
-    (one grouped query) and added up by kind, audience, campaign and institution from there."""
+    """The year's held sessions of the area's active institutions, by institution and event: their yearly
+    tallies (`events.tallies`), read once and added up by kind, audience, campaign and institution from
+    there. Each line counts the sessions, their people (each session's headcount typed, else the people
+    checked in: SPEC §4, §9) and how many sessions were counted at all (none: the line's attendance is
+    "no data", not 0)."""
 
     def __init__(self, year: int, active):
-        held = held_sessions(year).filter(institution__in=active)
+        tallies = held_tallies().filter(institution__in=active, year=year)
         self.rows = list(
-            held.order_by()
-            .values_list("institution_id", "event_id", "event__kind", "event__campaign__name")
-            .annotate(**session_tallies())
+            tallies.values_list(
+                "institution_id",
+                "event_id",
+                "event__eventpage__kind",
+                "event__eventpage__campaign__name",
+                "sessions",
+                "people",
+                "counted",
+            ).order_by()
         )
-        links = Audience.events.through.objects.filter(eventpage_id__in={row[1] for row in self.rows})
+        # The events' audiences, their ids asked of the database again rather than sent as a long list.
+        links = Audience.events.through.objects.filter(eventpage_id__in=tallies.values("event_id"))
         self.audiences: dict[int, list[str]] = defaultdict(list)
         for event_id, code in links.values_list("eventpage_id", "audience__code"):
             self.audiences[event_id].append(code)
@@ -368,22 +366,15 @@ def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
     counted = InstitutionPage.objects.none()
     for group in COUNTED_GROUPS:
         counted = counted | institutions_of(group, area).active_in(year)
-    # Month by month, each a range of the (date, institution) index: reading the year's rows to take
-    # their months would read ten times as many.
-    counts = VisitCount.objects.filter(institution__in=counted.values("pk")).order_by()
-    by_month = [
-        counts.filter(date__gte=dt.date(year, month, 1), date__lt=month_after(year, month))
-        .values_list("institution_id", Value(month))
-        .distinct()
-        for month in range(1, last_month + 1)
-    ]
-    months: dict[int, set[int]] = defaultdict(set)
-    for pk, month in by_month[0].union(*by_month[1:], all=True):
-        months[pk].add(month)
+    # The months with a count, from the year's visit tallies (one bit a month, `institutions.tallies`).
+    months: dict[int, int] = defaultdict(int)
+    tallies = VisitTally.objects.filter(institution__in=counted.values("pk"), year=year)
+    for pk, bits in tallies.values_list("institution_id", "months"):
+        months[pk] |= bits
     for pk, title, unit in (
         counted.distinct().order_by("unit__name", "title").values_list("pk", "title", "unit__name")
     ):
-        gaps = [month for month in range(1, last_month + 1) if month not in months[pk]]
+        gaps = [month for month in range(1, last_month + 1) if not months[pk] & 1 << (month - 1)]
         if gaps:
             found.append(
                 Missing(
@@ -393,10 +384,6 @@ def missing(year: int, area: AdministrativeUnit | None) -> list[Missing]:
                 )
             )
     return found
-
-
-def month_after(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
 def findings(report: YearlyReport) -> list[str]:

@@ -3,8 +3,8 @@ suite's database engine (a SQLite file, or a PostgreSQL database of its own unde
 
 Forty people press "save" on the attendance screen and on the visit grid at once — each their own box,
 and then all of them the same empty box. Nobody gets a server error ("database is locked" on SQLite, a
-duplicate key on PostgreSQL), every figure typed into its own box is stored, and the shared box holds
-one record.
+duplicate key on PostgreSQL), every figure typed into its own box is stored, the shared box holds
+one record, and the yearly tallies the statistics add up count every figure.
 """
 
 from __future__ import annotations
@@ -67,6 +67,10 @@ def served(tmp_path_factory):
         yield site
 
 
+# The yearly tallies that differ from a count of the records (`events.tallies`, `institutions.tallies`).
+TALLIES = "import json; from %s import tallies; print(json.dumps(tallies.differences()))"
+
+
 def everyone_saves_at_once(people, path, forms) -> list[int]:
     """Each person sends their form at the same moment; the answers' status codes."""
     barrier = threading.Barrier(len(people))
@@ -115,6 +119,8 @@ def test_forty_people_saving_attendance_at_once_get_no_error_and_lose_nothing(se
     expected = {str(served["sessions"][index]): 100 + index for index in range(PEOPLE)}
     assert {key: value for key, value in figures.items() if key != str(shared)} == expected
     assert figures[str(shared)] in {1, 2, 3}
+    # Forty transactions counted the same event's tallies at once: they took turns, none lost a figure.
+    assert stored(served, TALLIES % "events") == []
 
 
 def test_forty_people_saving_door_counts_at_once_get_no_error_and_lose_nothing(served):
@@ -147,6 +153,7 @@ def test_forty_people_saving_door_counts_at_once_get_no_error_and_lose_nothing(s
     assert daily == {box: 10 + index for index, box in enumerate(boxes)}
     monthly = [visits for period, _day, _purpose, _channel, visits in counts if period == "month"]
     assert len(monthly) == 1 and monthly[0] in {7, 8}
+    assert stored(served, TALLIES % "institutions") == []
 
 
 def test_two_imports_of_one_file_at_once_both_finish_without_an_error(served, tmp_path):

@@ -19,6 +19,7 @@ from institutions.importing import (
 )
 from institutions.record_rules import MAX_ATTENDEES, CountField
 
+from .. import tallies
 from ..models import NOT_HELD_YET, Attendance, Session
 
 
@@ -135,6 +136,10 @@ class AttendanceImporter(CsvImporter):
             else:
                 changes.append(Change(row.line, "unchanged", label, record, fields))
         return changes, errors
+
+    def apply_changes(self, changes: list[Change]) -> None:
+        with tallies.counting():  # each event's tallies counted once, at the end
+            super().apply_changes(changes)
 
     def apply_change(self, change: Change) -> None:
         if change.action == "create":

@@ -28,6 +28,7 @@ from institutions.importing import (
 )
 from institutions.models import InstitutionPage
 
+from .. import tallies
 from ..choices import AudienceCode, EventKind, Venue
 from ..models import Audience, EventDate, EventPage, SessionChange, Topic
 from ..recurrence import parse_rule
@@ -342,6 +343,10 @@ class EventImporter(Importer):
             if (new_start, new_end) != (original, original + (end - start)):
                 imported.changes[original.date()] = (False, new_start, new_end)
         return imported
+
+    def apply_changes(self, changes: list[Change]) -> None:
+        with tallies.counting():  # each event's tallies counted once, at the end
+            super().apply_changes(changes)
 
     def apply_change(self, change: Change) -> None:
         imported: ImportedEvent = change.values["event"]

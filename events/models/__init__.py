@@ -25,6 +25,7 @@ from .subscriptions import (
     Subscription,
     address_key,
 )
+from .tallies import SessionTally
 from .vocabulary import Audience, Campaign, CampaignQuerySet, Observance, Topic
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Session",
     "SessionChange",
     "SessionQuerySet",
+    "SessionTally",
     "Topic",
     "is_long",
     "local_midnight",

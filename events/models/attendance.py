@@ -7,12 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from core.atomic import AtomicSave
 from institutions.record_rules import MAX_ATTENDEES
 
 from .sessions import NOT_HELD_YET, Session
 
 
-class Attendance(models.Model):
+class Attendance(AtomicSave, models.Model):
     """The headcount of one session; editing replaces it, and every change is in the admin's history."""
 
     session = models.OneToOneField(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.atomic import AtomicSave
 from core.links import PageLink
 from core.photos import THUMBNAIL_SPECS
 from core.text import choice_label
@@ -197,7 +198,7 @@ def local_midnight(day: dt.date, days_after: int = 0) -> dt.datetime:
 NOT_HELD_YET = _("This session has not taken place yet: its attendance can be recorded once it has begun.")
 
 
-class Session(models.Model):
+class Session(AtomicSave, models.Model):
     """One occurrence of an event, stored so that listings, feeds and attendance read rows."""
 
     # Both looked up through the indexes below, which begin with them.
@@ -265,7 +266,7 @@ class Session(models.Model):
 
     def save(self, *args, **kwargs):
         self.spans_days = is_long(self.start, self.end)
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # in a transaction, with the event's tallies (`events.signals`)
 
     def has_begun(self, now: dt.datetime | None = None) -> bool:
         """Whether the session has started: only then can anyone have attended it."""

@@ -6,6 +6,7 @@ from .pages import Closure, InstitutionIndexPage, InstitutionPage, InstitutionPa
 from .receipts import EntryReceipt
 from .records import ServiceRecord, VisitCount, VisitCountQuerySet
 from .staff import StaffScope
+from .tallies import VisitTally
 from .units import AdministrativeUnit, AdministrativeUnitQuerySet, period_covers, units_for_choices
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "StaffScope",
     "VisitCount",
     "VisitCountQuerySet",
+    "VisitTally",
     "period_covers",
     "units_for_choices",
 ]

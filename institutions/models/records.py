@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from core.atomic import AtomicSave
+
 from ..choices import VisitChannel, VisitPeriod, VisitPurpose
 from ..record_rules import MAX_VISITS, validate_record_day
 from .pages import InstitutionPage
@@ -61,7 +63,7 @@ class VisitCountQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
 
-class VisitCount(models.Model):
+class VisitCount(AtomicSave, models.Model):
     """Door counts (ISO 2789 / TCVN 12843:2019): a person entering is a visit; twice is two visits."""
 
     institution = models.ForeignKey(

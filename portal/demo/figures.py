@@ -8,8 +8,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from events import tallies as session_tallies
 from events.choices import SessionStatus
 from events.models import Attendance, Session
+from institutions import tallies as visit_tallies
 from institutions.models import InstitutionPage, ServiceRecord, VisitCount
 
 DEMO_YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -73,6 +75,9 @@ def load_demo_records() -> tuple[int, int, int]:
                             )
                         )
     VisitCount.objects.bulk_create(visits, ignore_conflicts=True)
+    # Bulk inserts send no signals: the yearly tallies of what they may have added are counted again.
+    session_tallies.changed(record.session.event_id for record in attendance)
+    visit_tallies.changed(visit_tallies.key_of(count) for count in visits)
 
     records = 0
     for institution in InstitutionPage.objects.filter(kind__in=["library", "cultural_centre"]):

@@ -5,7 +5,10 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
 
-from institutions.models import InstitutionPage, ServiceRecord
+from events import tallies as session_tallies
+from events.models import SessionTally
+from institutions import tallies as visit_tallies
+from institutions.models import InstitutionPage, ServiceRecord, VisitTally
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,11 @@ def test_demo_institutions_have_hours_contacts_and_vietnamese_descriptions(demo)
         assert page.opening_hours.exists(), page.code
         assert page.phone and page.email and page.latitude is not None, page.code
         assert "<p>" in page.description and page.title in page.description, page.code
+
+
+def test_the_demo_s_yearly_tallies_count_its_records(demo):
+    assert SessionTally.objects.exists() and VisitTally.objects.exists()
+    assert session_tallies.differences() == [] and visit_tallies.differences() == []
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):

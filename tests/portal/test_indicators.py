@@ -11,6 +11,7 @@ from django.utils import translation
 
 from core.text import number
 from events.models import Attendance, Audience, Session, SessionChange
+from events.self_check_in import self_check_in
 from institutions.models import AdministrativeUnit, InstitutionPage, ServiceRecord, VisitCount
 from portal.indicators import compute
 from portal.models import Target
@@ -263,15 +264,21 @@ def test_command_refuses_a_bad_area():
         call_command("indicators", "--year", "2025", "--area", "999999")
 
 
+def check_in(session, people):
+    """People checking themselves in at the session, one phone each (SPEC §9)."""
+    for phone in range(people):
+        self_check_in(session, f"phone-{session.pk}-{phone}", session.start)
+
+
 def test_a_session_counts_its_typed_headcount_else_the_people_checked_in():
     library = district_library()
     event = weekly(library, count=3)
     typed, checked_only, neither = Session.objects.filter(event=event).order_by("start")
     Attendance.objects.create(session=typed, attendees=12)
-    Session.objects.filter(pk=typed.pk).update(checked_in=5)  # the headcount typed wins
-    Session.objects.filter(pk=checked_only.pk).update(checked_in=7)
+    check_in(typed, 5)  # the headcount typed wins
+    check_in(checked_only, 7)
     result = row(compute(2025), "library_learning_uses", "library_all")
     assert result.value == 12 + 7
     only_check_ins = weekly(district_library(), year=2023)
-    Session.objects.filter(event=only_check_ins).update(checked_in=3)
+    check_in(Session.objects.get(event=only_check_ins), 3)
     assert row(compute(2025), "library_learning_uses", "library_all").base_year == 2023

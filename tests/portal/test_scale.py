@@ -10,10 +10,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from wagtail.models import Page
 
-from events.models import Attendance, EventPage, Session
+from events import tallies as session_tallies
+from events.models import Attendance, EventPage, Session, SessionTally
 from events.schedule import occurrences
+from institutions import tallies as visit_tallies
 from institutions.choices import InstitutionKind
-from institutions.models import InstitutionPage, VisitCount
+from institutions.models import InstitutionPage, VisitCount, VisitTally
 from portal.indicators import compute
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,12 @@ def test_records_are_counted_only_where_they_can_be():
     rows = {(row.indicator, row.group): row for row in compute(year)}
     uses = rows["library_learning_uses", "library_all"]
     assert uses.value and uses.base_year == year - 1
+
+
+def test_the_yearly_tallies_count_the_generated_records():
+    generate()
+    assert SessionTally.objects.exists() and VisitTally.objects.exists()
+    assert session_tallies.differences() == [] and visit_tallies.differences() == []
 
 
 def test_it_refuses_a_database_that_has_institutions_and_changes_nothing():
@@ -125,3 +133,5 @@ def test_the_benchmark_prints_every_row_of_its_table(settings, unfrozen):
     ):
         line = next(line for line in budgets if line.startswith(label))
         assert line.rstrip().endswith(("ok", "over", "– (other database)")), line
+    # The check-in rows move a session to now and back, and type records: the tallies follow.
+    assert session_tallies.differences() == [] and visit_tallies.differences() == []

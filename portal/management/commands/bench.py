@@ -90,6 +90,11 @@ class Command(BaseCommand):
         parser.add_argument("--digest-only", action="store_true", help="only the weekly digest's row")
         parser.add_argument("--report-only", action="store_true", help="only the yearly report's row")
         parser.add_argument(
+            "--indicators-only",
+            action="store_true",
+            help="only the indicators' rows (the province, the largest district) and the yearly report's",
+        )
+        parser.add_argument(
             "--outreach-only", action="store_true", help="only the results page's and open data's rows"
         )
         parser.add_argument(
@@ -146,15 +151,14 @@ class Command(BaseCommand):
             )
             self.stdout.write(report.row(bare))
             return
+        if options["indicators_only"]:
+            self.indicator_rows(self.measure("bare Django view", "/bench/bare/", fresh=False).median)
+            for line in budget_lines(self.medians, self.queries, connection.vendor):
+                self.stdout.write(line)
+            return
         today = timezone.localdate()
         busiest = (
             InstitutionPage.objects.annotate(n=Count("sessions")).order_by("-n").only("pk", "code").first()
-        )
-        district = (  # the district (before July 2025) with the most institutions in its communes
-            AdministrativeUnit.objects.filter(level="district")
-            .annotate(n=Count("children__institutions"))
-            .order_by("-n", "pk")
-            .first()
         )
         coming = Session.objects.filter(start__gte=timezone.now()).select_related("event").first()
         window = f"from={today}&to={today + dt.timedelta(days=90)}"
@@ -185,22 +189,7 @@ class Command(BaseCommand):
         self.registration_rows(coming, bare)
         digest_row(self.stdout)
         self.feed_budgets(FEED_BUDGETS, code=busiest.code)
-        year = today.year - 1
-        province = self.keep(
-            self.measure_call(f"indicators {year}, province", lambda: compute(year)), "indicators, province"
-        )
-        self.stdout.write(province.row(bare))
-        if district:
-            self.stdout.write(
-                self.measure_call(f"indicators {year}, {district.name}", lambda: compute(year, district)).row(
-                    bare
-                )
-            )
-        # The plan's yearly report of the province (every figure, each institution's line), as .docx.
-        report = self.measure_call(
-            f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
-        )
-        self.stdout.write(self.keep(report, "yearly report, province").row(bare))
+        self.indicator_rows(bare)
         outreach_rows(self.client, self.stdout, self.runs)
         if not options["no_load"]:
             self.load_test(options["load_seconds"])
@@ -208,6 +197,27 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not options["no_race"]:
             race(self.stdout, people=options["race_people"])
+
+    def indicator_rows(self, bare: float):
+        """Last year's indicators of the province and of the district (before July 2025) with the most
+        institutions in its communes, and the plan's yearly report of the province (every figure, each
+        institution's line) as .docx."""
+        year = timezone.localdate().year - 1
+        province = self.measure_call(f"indicators {year}, province", lambda: compute(year))
+        self.stdout.write(self.keep(province, "indicators, province").row(bare))
+        district = (
+            AdministrativeUnit.objects.filter(level="district")
+            .annotate(n=Count("children__institutions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        if district:
+            figure = self.measure_call(f"indicators {year}, {district.name}", lambda: compute(year, district))
+            self.stdout.write(figure.row(bare))
+        report = self.measure_call(
+            f"yearly report {year}, province (.docx)", lambda: report_docx(build(year))
+        )
+        self.stdout.write(self.keep(report, "yearly report, province").row(bare))
 
     def registration_rows(self, coming: Session | None, bare: float):
         """The event page while its sessions take registrations (each with its seats left), and a
