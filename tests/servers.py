@@ -129,15 +129,20 @@ def site_served(
 
 
 def session_keys_code(user: str, count: int) -> str:
-    """Python for the setup: `count` logged-in sessions of the user in variable `user`, as `keys`."""
+    """Python for the setup: `count` logged-in sessions of the user in variable `user`, as `keys`, each
+    past its second factor (the servers run the production settings, which ask superusers for one)."""
     return f"""
 from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+device = StaticDevice.objects.create(user={user}, name="recovery codes")
 keys = []
 for _ in range({count}):
     store = SessionStore()
     store["_auth_user_id"] = str({user}.pk)
     store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     store["_auth_user_hash"] = {user}.get_session_auth_hash()
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
     keys.append(store.session_key)
 """
