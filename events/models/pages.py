@@ -342,9 +342,13 @@ class EventPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # The same for every anonymous visitor (staff, who may see the poster link, have a session and
-        # are never served from the cache): seats left and "in 3 days" are at most a minute old, and a
-        # registration's own pages always read the session's row.
-        return cache_publicly(super().serve(request, *args, **kwargs), settings.PUBLIC_CACHE_SECONDS)
+        # are never served from the cache), "in 3 days" at most a minute old. An event that takes
+        # registrations is rendered afresh: its seats left must be true at once, to the resident who has
+        # just taken one as to the next.
+        response = super().serve(request, *args, **kwargs)
+        if self.registration_mode != RegistrationMode.NONE:
+            return response
+        return cache_publicly(response, settings.PUBLIC_CACHE_SECONDS)
 
 
 class EventDate(Orderable):
