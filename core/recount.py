@@ -43,3 +43,48 @@ class Recount:
             finally:
                 self.pending.reset(token)
             self.count_again(pending)
+
+
+def store(model, key: list[str], figures: Iterable[str], rows: list, stored, batch_size: int) -> None:
+    """Make the `stored` tallies (a queryset of `model`) these rows: written over where they exist (by the
+    unique `key` fields), added, and the others removed."""
+    kept = {tuple(getattr(row, name) for name in key) for row in rows}
+    model.objects.bulk_create(
+        rows, batch_size=batch_size, update_conflicts=True, unique_fields=key, update_fields=list(figures)
+    )
+    gone = [pk for pk, *found in stored.values_list("pk", *key) if tuple(found) not in kept]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+
+
+def replace_all(model, rows: list, batch_size: int) -> int:
+    """Every tally of `model` replaced by these rows (in the caller's transaction); the number of rows."""
+    model.objects.all().delete()
+    model.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+def differences(
+    stored: Iterable, counted: Iterable, key: list[str], figures: Iterable[str], name: Callable[[tuple], str]
+) -> list[str]:
+    """The stored tallies that differ from the counted ones, one line each, named by `name(key)`."""
+    figures = list(figures)
+
+    def by_key(tallies):
+        return {tuple(getattr(tally, field) for field in key): tally for tally in tallies}
+
+    have_all, want_all = by_key(stored), by_key(counted)
+    found = []
+    for found_key in sorted(have_all.keys() | want_all.keys()):
+        have, want = have_all.get(found_key), want_all.get(found_key)
+        if have is None or want is None or any(getattr(have, f) != getattr(want, f) for f in figures):
+            found.append(
+                f"{name(found_key)}: stored {describe(have, figures)}, counted {describe(want, figures)}"
+            )
+    return found
+
+
+def describe(tally, figures: list[str]) -> str:
+    if tally is None:
+        return "nothing"
+    return ", ".join(f"{field} {getattr(tally, field)}" for field in figures)

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from core import recount as recount_rows
 from core.locks import lock_keys, lock_namespace
 from core.recount import Recount
 from institutions.record_rules import MAX_ATTENDEES
@@ -85,13 +86,7 @@ def count_again(event_ids: Iterable[int]) -> None:
 
 def store(rows: list[SessionTally], stored: QuerySet[SessionTally]) -> None:
     """Make the `stored` tallies these rows: written over where they exist, added, and the others removed."""
-    kept = {(row.event_id, row.institution_id, row.year) for row in rows}
-    SessionTally.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True, unique_fields=KEY, update_fields=list(FIGURES)
-    )
-    gone = [pk for pk, *key in stored.values_list("pk", *KEY) if tuple(key) not in kept]
-    if gone:
-        SessionTally.objects.filter(pk__in=gone).delete()
+    recount_rows.store(SessionTally, KEY, FIGURES, rows, stored, BATCH)
 
 
 # `changed(event_ids)`: the sessions or the attendance of these events changed; their tallies are counted
@@ -111,30 +106,16 @@ def expected() -> list[SessionTally]:
 def rebuild() -> int:
     """Count every event's tallies again (after a bulk load, or to repair); the number of rows."""
     lock_namespace(LOCK_NAMESPACE)
-    rows = expected()
-    SessionTally.objects.all().delete()
-    SessionTally.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return recount_rows.replace_all(SessionTally, expected(), BATCH)
 
 
 def differences() -> list[str]:
     """The stored tallies that differ from a count of the rows (none, unless a write went around
     `changed`): one line each."""
-    fields = ["year", *FIGURES]
-    stored = {(t.event_id, t.institution_id, t.year): t for t in SessionTally.objects.all()}
-    counted = {(t.event_id, t.institution_id, t.year): t for t in expected()}
-    found = []
-    for key in sorted(stored.keys() | counted.keys()):
-        have, want = stored.get(key), counted.get(key)
-        if have is None or want is None or any(getattr(have, f) != getattr(want, f) for f in fields):
-            found.append(
-                f"event {key[0]}, institution {key[1]}, {key[2]}: stored {describe(have)}, "
-                f"counted {describe(want)}"
-            )
-    return found
-
-
-def describe(tally: SessionTally | None) -> str:
-    if tally is None:
-        return "nothing"
-    return ", ".join(f"{name} {getattr(tally, name)}" for name in FIGURES)
+    return recount_rows.differences(
+        SessionTally.objects.all(),
+        expected(),
+        KEY,
+        FIGURES,
+        lambda key: f"event {key[0]}, institution {key[1]}, {key[2]}",
+    )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core import recount as recount_rows
 from core.locks import lock_keys, lock_namespace
 from core.recount import Recount
 
@@ -84,13 +85,7 @@ def count_again(keys: Iterable[Key]) -> None:
 
 def store(rows: list[VisitTally], stored: QuerySet[VisitTally]) -> None:
     """Make the `stored` tallies these rows: written over where they exist, added, and the others removed."""
-    kept = {(row.institution_id, row.year, row.purpose, row.channel) for row in rows}
-    VisitTally.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True, unique_fields=KEY, update_fields=list(FIGURES)
-    )
-    gone = [pk for pk, *key in stored.values_list("pk", *KEY) if tuple(key) not in kept]
-    if gone:
-        VisitTally.objects.filter(pk__in=gone).delete()
+    recount_rows.store(VisitTally, KEY, FIGURES, rows, stored, BATCH)
 
 
 # `changed(keys)`: visit counts of these (institution, year) pairs changed; their tallies are counted again
@@ -109,30 +104,16 @@ def expected() -> list[VisitTally]:
 def rebuild() -> int:
     """Count every institution's tallies again (after a bulk load, or to repair); the number of rows."""
     lock_namespace(LOCK_NAMESPACE)
-    rows = expected()
-    VisitTally.objects.all().delete()
-    VisitTally.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return recount_rows.replace_all(VisitTally, expected(), BATCH)
 
 
 def differences() -> list[str]:
     """The stored tallies that differ from a count of the rows (none, unless a write went around
     `changed`): one line each."""
-    stored = {(t.institution_id, t.year, t.purpose, t.channel): t for t in VisitTally.objects.all()}
-    counted = {(t.institution_id, t.year, t.purpose, t.channel): t for t in expected()}
-    found = []
-    for key in sorted(stored.keys() | counted.keys()):
-        have, want = stored.get(key), counted.get(key)
-        if have is None or want is None or any(getattr(have, f) != getattr(want, f) for f in FIGURES):
-            institution_id, year, purpose, channel = key
-            found.append(
-                f"institution {institution_id}, {year}, {purpose}/{channel}: stored {describe(have)}, "
-                f"counted {describe(want)}"
-            )
-    return found
-
-
-def describe(tally: VisitTally | None) -> str:
-    if tally is None:
-        return "nothing"
-    return ", ".join(f"{name} {getattr(tally, name)}" for name in FIGURES)
+    return recount_rows.differences(
+        VisitTally.objects.all(),
+        expected(),
+        KEY,
+        FIGURES,
+        lambda key: f"institution {key[0]}, {key[1]}, {key[2]}/{key[3]}",
+    )
