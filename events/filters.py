@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.choices import InstitutionKind
-from institutions.filters import AreaFilter, NearFilter, QuickSelectMultiple
+from institutions.filters import AreaFilter, NearFilter, QuickSelectMultiple, RowsFilter
 from institutions.models import InstitutionPage
 
 from .choices import AudienceCode, EventKind, RegistrationMode, SessionStatus
@@ -107,21 +107,21 @@ class SessionFilter(django_filters.FilterSet):
         label=_("For"),
         widget=forms.CheckboxSelectMultiple,
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = RowsFilter(
         method="about_topics",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         label=_("Topic"),
         widget=QuickSelectMultiple,
     )
-    campaign = django_filters.ModelMultipleChoiceFilter(
+    campaign = RowsFilter(
         method="in_campaigns",
         queryset=Campaign.objects.all(),
         to_field_name="slug",
         label=_("Campaign"),
         widget=QuickSelectMultiple,
     )
-    institution = django_filters.ModelMultipleChoiceFilter(
+    institution = RowsFilter(
         distinct=False,
         field_name="institution__code",
         # Published institutions only: an unpublished one's code answers as an unknown code does.

@@ -6,15 +6,18 @@ The listing page (`EventIndexPage`) renders it; the sessions API and the feeds r
 from __future__ import annotations
 
 import calendar as month_calendar
+import dataclasses
 import datetime as dt
 from collections import Counter, OrderedDict
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models import Count, DateTimeField, F, Func, IntegerField
 from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.public_cache import filter_form_cache
 from institutions.geography import distance_km, unit_centres
@@ -123,12 +126,13 @@ def listing_context(page, request) -> dict:
             next_month=last_day + dt.timedelta(days=1),
             weeks=[
                 [
-                    (
+                    CalendarDay(
                         day,
                         by_day.get(day, []),
                         day.month == month.month,
                         counts.get(day, 0) - len(by_day.get(day, [])),
                         f"?{day_query}&from={day}&to={day}" if day_query else f"?from={day}&to={day}",
+                        day == today,
                     )
                     for day in week
                 ]
@@ -193,7 +197,7 @@ def month_days(
     each one's local day, so only ids and day numbers leave it, and whole rows only for those shown.
     """
     days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    day_index = local_day_index([local_midnight(day) for day in days], 0, len(days))
+    day_index = LocalDayIndex([local_midnight(day) for day in days])
     counts: Counter[dt.date] = Counter()
     day_of: dict[int, dt.date] = {}
     query = sessions.annotate(day=day_index).order_by("start", "pk").values_list("pk", "day").query
@@ -211,18 +215,65 @@ def month_days(
     return counts, by_day
 
 
-def local_day_index(midnights: list[dt.datetime], first: int, after: int):
+@dataclasses.dataclass(slots=True)
+class CalendarDay:
+    """A day of the month grid: its first few sessions (`MONTH_DAY_SHOWN`), and how many more match,
+    with the link to them. Its words are put together here rather than in the template: a month has
+    up to 42 cells, and each tag and filter of a template costs more than the line of Python it saves."""
+
+    day: dt.date
+    sessions: list[ListedSession]
+    in_month: bool
+    more: int
+    link: str
+    is_today: bool = False
+
+    @property
+    def number(self) -> int:
+        return self.day.day
+
+    @property
+    def long_date(self) -> str:
+        """ "Thứ Tư, 09/12/2026"."""
+        return date_format(self.day, "l, d/m/Y")
+
+    @property
+    def more_label(self) -> str:
+        """ "thêm 3 buổi ngày 09/12"."""
+        text = ngettext("%(counter)s more on %(day)s", "%(counter)s more on %(day)s", self.more)
+        return text % {"counter": localize(self.more), "day": f"{self.day:%d/%m}"}
+
+
+class LocalDayIndex(Func):
     """The index in `midnights` of the local day a session starts on, for sessions that start from
-    `midnights[first]` on and before the day `after`: a balanced tree of comparisons, so the database
-    makes five for a month, not up to thirty."""
-    if after - first == 1:
-        return Value(first, output_field=IntegerField())
-    middle = (first + after) // 2
-    return Case(
-        When(start__lt=midnights[middle], then=local_day_index(midnights, first, middle)),
-        default=local_day_index(midnights, middle, after),
-        output_field=IntegerField(),
-    )
+    `midnights[0]` on and before the day after the last: a balanced tree of comparisons, so that the
+    database makes five for a month, not up to thirty.
+
+    Written as one expression over the column rather than thirty nested `Case`s, which Django would
+    resolve and compare with each other for longer than the database takes to run the query.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, midnights: list[dt.datetime]):
+        super().__init__(F("start"))
+        self.midnights = midnights
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        field = DateTimeField()
+        bounds = [field.get_db_prep_value(midnight, connection) for midnight in self.midnights]
+
+        def tree(first: int, after: int) -> tuple[str, list]:
+            if after - first == 1:
+                return str(first), []
+            middle = (first + after) // 2
+            below, below_params = tree(first, middle)
+            above, above_params = tree(middle, after)
+            sql = f"CASE WHEN {column} < %s THEN {below} ELSE {above} END"
+            return sql, [*column_params, bounds[middle], *below_params, *above_params]
+
+        return tree(0, len(bounds))
 
 
 class CappedPaginator(Paginator):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.json_api import paginated_json
-from core.links import PageLink
+from core.links import page_urls
 from institutions.models import InstitutionPage
 
 from .choices import SessionStatus
@@ -49,10 +49,9 @@ def serialise_sessions(sessions, request) -> list[dict]:
     # In the order of the models' own (`Audience`, `Topic`), as the event page lists them.
     audiences = tags_of(EventPage.audiences.through, "audience__code", "audience_id", event_ids)
     topics = tags_of(EventPage.topics.through, "topic__slug", "topic__name", event_ids)
-    urls = {  # each event's address once, however many of its sessions the page has
-        pk: request.build_absolute_uri(PageLink(event["url_path"]).get_url(request))
-        for pk, event in events.items()
-    }
+    # Each event's address once, however many of its sessions the page has.
+    links = page_urls([event["url_path"] for event in events.values()], request)
+    urls = {pk: request.build_absolute_uri(links[event["url_path"]]) for pk, event in events.items()}
     return [
         serialise_session(
             row, events[row["event_id"]], places[row["institution_id"]], audiences, topics, urls

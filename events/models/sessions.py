@@ -7,10 +7,12 @@ import datetime as dt
 
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.atomic import AtomicSave
-from core.links import PageLink
+from core.links import page_urls
 from core.photos import THUMBNAIL_SPECS
 from core.text import choice_label
 from institutions.models import InstitutionPage
@@ -35,6 +37,7 @@ class SessionQuerySet(models.QuerySet):
         building a Wagtail page model for each event and institution would cost more than the rest.
         With `thumbnails`, the events' photos and their thumbnails too, in two more queries."""
         events: dict[int, ListedEvent] = {}
+        url_paths: dict[int, str] = {}
         institutions: dict[int, ListedInstitution] = {}
         sessions = []
         for (
@@ -56,14 +59,17 @@ class SessionQuerySet(models.QuerySet):
         ) in self.values_list(*LISTED_COLUMNS):
             registration, seats = rest[: len(REGISTRATION_COLUMNS)], rest[len(REGISTRATION_COLUMNS) :]
             if (event := events.get(event_id)) is None:
-                url = PageLink(url_path).get_url(request)
                 event = ListedEvent(
-                    event_id, title, url, kind, is_free, image_id, image_alt, None, *registration
+                    event_id, title, None, kind, is_free, image_id, image_alt, None, *registration
                 )
                 events[event_id] = event
+                url_paths[event_id] = url_path
             if (institution := institutions.get(place_id)) is None:
                 institution = institutions[place_id] = ListedInstitution(place_id, place)
             sessions.append(ListedSession(pk, start, end, all_day, status, event, institution, *seats))
+        urls = page_urls(url_paths.values(), request)  # at once: one `reverse` for each site
+        for event_id, event in events.items():
+            event.url = urls[url_paths[event_id]]
         if thumbnails:
             add_thumbnails(events.values())
         return sessions
@@ -183,6 +189,35 @@ class ListedSession:
     def offer(self):
         """Seats left and whether it takes registrations now (`events.seats.offer`); None without."""
         return None if self.event.registration_mode == RegistrationMode.NONE else offer(self, self.event)
+
+    # The words of a card, put together here rather than in its template: a listing page shows up to
+    # seventy cards, and each tag and filter of a template costs more than the line of Python it saves.
+
+    @property
+    def hours(self) -> str:
+        """ "08:00–10:00", or "All day" (a card in a list by day)."""
+        if self.all_day:
+            return gettext("All day")
+        return f"{timezone.localtime(self.start):%H:%M}–{timezone.localtime(self.end):%H:%M}"
+
+    @property
+    def clock(self) -> str:
+        """ "08:00 " before the title in a month's cell; nothing for a session of the whole day."""
+        return "" if self.all_day else f"{timezone.localtime(self.start):%H:%M} "
+
+    @property
+    def dates(self) -> str:
+        """ "01/12/2026 to 31/01/2027" (a card of something on for several days)."""
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return gettext("%(start)s to %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+
+    @property
+    def others_label(self) -> str:
+        """ "and 47 more sessions" of the same event that match, or "" when there are none."""
+        if not self.others:
+            return ""
+        text = ngettext("and %(counter)s more session", "and %(counter)s more sessions", self.others)
+        return text % {"counter": localize(self.others)}
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:

@@ -154,11 +154,12 @@ def test_a_busy_day_shows_four_sessions_and_links_to_the_rest(client, programme)
             )
         )
     response = client.get(LISTING, {"view": "month", "month": "2026-12", "institution": "TV-CL"})
-    (cell,) = [cell for week in response.context["weeks"] for cell in week if cell[0] == dt.date(2026, 12, 9)]
-    _day, shown, _in_month, more, link = cell
-    assert [s.event.title for s in shown] == ["Buổi 7 giờ", "Buổi 8 giờ", "Buổi 9 giờ", "Buổi 10 giờ"]
-    assert more == 3  # 11 and 12 o'clock, and the poetry club's Wednesday afternoon
-    assert link == "?institution=TV-CL&from=2026-12-09&to=2026-12-09"
+    weeks = response.context["weeks"]
+    (cell,) = [cell for week in weeks for cell in week if cell.day == dt.date(2026, 12, 9)]
+    assert [s.event.title for s in cell.sessions] == ["Buổi 7 giờ", "Buổi 8 giờ", "Buổi 9 giờ", "Buổi 10 giờ"]
+    assert cell.more == 3  # 11 and 12 o'clock, and the poetry club's Wednesday afternoon
+    assert cell.link == "?institution=TV-CL&from=2026-12-09&to=2026-12-09"
+    link = cell.link
     assert "thêm 3 buổi ngày 09/12" in response.content.decode()
     assert len(titles(client.get(LISTING + link))) == 7
 
@@ -177,10 +178,10 @@ def test_month_grid_puts_sessions_on_their_local_day(client, programme):
         )
     response = client.get(LISTING, {"view": "month", "month": "2027-01", "institution": "TV-CL"})
     shown = {
-        day: [s.event.title for s in sessions]
+        cell.day: [s.event.title for s in cell.sessions]
         for week in response.context["weeks"]
-        for day, sessions, in_month, _more, _link in week
-        if in_month and sessions
+        for cell in week
+        if cell.in_month and cell.sessions
     }
     assert shown[dt.date(2027, 1, 1)] == ["Đêm đầu tháng"]
     assert shown[dt.date(2027, 1, 31)] == ["Đêm cuối tháng"]
