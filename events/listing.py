@@ -234,12 +234,12 @@ class CalendarDay:
 
     @property
     def long_date(self) -> str:
-        """ "Thứ Tư, 09/12/2026"."""
+        """The day in words: "Thứ Tư, 09/12/2026"."""
         return date_format(self.day, "l, d/m/Y")
 
     @property
     def more_label(self) -> str:
-        """ "thêm 3 buổi ngày 09/12"."""
+        """How many more sessions that day: "thêm 3 buổi ngày 09/12"."""
         text = ngettext("%(counter)s more on %(day)s", "%(counter)s more on %(day)s", self.more)
         return text % {"counter": localize(self.more), "day": f"{self.day:%d/%m}"}
 

@@ -195,25 +195,25 @@ class ListedSession:
 
     @property
     def hours(self) -> str:
-        """ "08:00–10:00", or "All day" (a card in a list by day)."""
+        """Its hours, "08:00–10:00", or "All day" (a card in a list by day)."""
         if self.all_day:
             return gettext("All day")
         return f"{timezone.localtime(self.start):%H:%M}–{timezone.localtime(self.end):%H:%M}"
 
     @property
     def clock(self) -> str:
-        """ "08:00 " before the title in a month's cell; nothing for a session of the whole day."""
+        """Its time before the title in a month's cell ("08:00 "); nothing for a session of the whole day."""
         return "" if self.all_day else f"{timezone.localtime(self.start):%H:%M} "
 
     @property
     def dates(self) -> str:
-        """ "01/12/2026 to 31/01/2027" (a card of something on for several days)."""
+        """Its dates, "01/12/2026 to 31/01/2027" (a card of something on for several days)."""
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return gettext("%(start)s to %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
 
     @property
     def others_label(self) -> str:
-        """ "and 47 more sessions" of the same event that match, or "" when there are none."""
+        """How many more sessions of its event match ("and 47 more sessions"); "" when none do."""
         if not self.others:
             return ""
         text = ngettext("and %(counter)s more session", "and %(counter)s more sessions", self.others)
