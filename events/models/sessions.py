@@ -74,6 +74,12 @@ class SessionQuerySet(models.QuerySet):
             add_thumbnails(events.values())
         return sessions
 
+    def titles(self, request=None) -> list[SessionTitle]:
+        """The sessions as a month's cells show them: the time, and the event's title and link."""
+        rows = list(self.values_list("pk", "start", "all_day", "event__title", "event__url_path"))
+        urls = page_urls({url_path for *_rest, url_path in rows}, request)
+        return [SessionTitle(*row[:4], urls[row[4]]) for row in rows]
+
     def matching(self, query: str) -> SessionQuerySet:
         """Sessions of the events whose title contains every word of `query` (`EventPage.matching`)."""
         event_page = self.model._meta.get_field("event").related_model
@@ -201,11 +207,6 @@ class ListedSession:
         return f"{timezone.localtime(self.start):%H:%M}–{timezone.localtime(self.end):%H:%M}"
 
     @property
-    def clock(self) -> str:
-        """Its time before the title in a month's cell ("08:00 "); nothing for a session of the whole day."""
-        return "" if self.all_day else f"{timezone.localtime(self.start):%H:%M} "
-
-    @property
     def dates(self) -> str:
         """Its dates, "01/12/2026 to 31/01/2027" (a card of something on for several days)."""
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
@@ -218,6 +219,22 @@ class ListedSession:
             return ""
         text = ngettext("and %(counter)s more session", "and %(counter)s more sessions", self.others)
         return text % {"counter": localize(self.others)}
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class SessionTitle:
+    """A session in a month's cell (`SessionQuerySet.titles()`)."""
+
+    pk: int
+    start: dt.datetime
+    all_day: bool
+    title: str
+    url: str | None
+
+    @property
+    def clock(self) -> str:
+        """Its time before the title ("08:00 "); nothing for a session of the whole day."""
+        return "" if self.all_day else f"{timezone.localtime(self.start):%H:%M} "
 
 
 def is_long(start: dt.datetime, end: dt.datetime) -> bool:

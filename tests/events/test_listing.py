@@ -156,7 +156,7 @@ def test_a_busy_day_shows_four_sessions_and_links_to_the_rest(client, programme)
     response = client.get(LISTING, {"view": "month", "month": "2026-12", "institution": "TV-CL"})
     weeks = response.context["weeks"]
     (cell,) = [cell for week in weeks for cell in week if cell.day == dt.date(2026, 12, 9)]
-    assert [s.event.title for s in cell.sessions] == ["Buổi 7 giờ", "Buổi 8 giờ", "Buổi 9 giờ", "Buổi 10 giờ"]
+    assert [s.title for s in cell.sessions] == ["Buổi 7 giờ", "Buổi 8 giờ", "Buổi 9 giờ", "Buổi 10 giờ"]
     assert cell.more == 3  # 11 and 12 o'clock, and the poetry club's Wednesday afternoon
     assert cell.link == "?institution=TV-CL&from=2026-12-09&to=2026-12-09"
     link = cell.link
@@ -178,7 +178,7 @@ def test_month_grid_puts_sessions_on_their_local_day(client, programme):
         )
     response = client.get(LISTING, {"view": "month", "month": "2027-01", "institution": "TV-CL"})
     shown = {
-        cell.day: [s.event.title for s in cell.sessions]
+        cell.day: [s.title for s in cell.sessions]
         for week in response.context["weeks"]
         for cell in week
         if cell.in_month and cell.sessions
