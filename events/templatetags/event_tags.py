@@ -6,7 +6,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -127,3 +127,42 @@ def session_card(session: ListedSession, heading: str, with_date: bool) -> str:
         seats,
         others,
     )
+
+
+@register.simple_tag
+def month_grid(weeks: list[list]) -> SafeString:
+    """The month view's `<table>`: a row for each week of `CalendarDay`s (`events.listing`), each day with
+    its first few sessions and a link to the rest. Written out in Python for the reason the cards are."""
+    head = format_html_join(
+        "", '<th scope="col">{}</th>', ((date_format(cell.day, "D"),) for cell in weeks[0])
+    )
+    rows = "\n".join("<tr>" + "\n".join(month_cell(cell) for cell in week) + "</tr>" for week in weeks)
+    return format_html(
+        '<table class="month">\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>',
+        head,
+        mark_safe(rows),
+    )
+
+
+def month_cell(cell) -> str:
+    css = "has-sessions" if cell.sessions else ""
+    if not cell.in_month:
+        css = "other-month"
+    if cell.in_month and cell.sessions:
+        number = format_html(
+            '<h3 class="day-number"><time datetime="{}"><span class="short-date">{}</span>'
+            '<span class="full-date">{}</span></time></h3>',
+            cell.day.isoformat(),
+            cell.number,
+            cell.long_date,
+        )
+    else:
+        number = format_html('<span class="day-number">{}</span>', cell.number)
+    sessions = format_html_join(
+        "",
+        '<a href="{}">{}{}</a>',
+        ((session.url, session.clock, session.title) for session in cell.sessions),
+    )
+    more = format_html('<a class="more" href="{}">{}</a>', cell.link, cell.more_label) if cell.more else ""
+    today = mark_safe(' aria-current="date"') if cell.is_today else ""
+    return format_html('<td class="{}"{}>\n{}\n{}\n{}\n</td>', css, today, number, sessions, more)
