@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.links import PageLink, site_url
+from core.links import page_urls, site_url
 from institutions.models import InstitutionPage
 
 from .choices import SessionStatus, Venue
@@ -85,6 +85,7 @@ def widget_sessions(
             "event__venue_address",
         )[:limit]
     )
+    links = page_urls({row[5] for row in rows}, request)  # each event's once
     sessions = []
     for start, end, all_day, status, title, url_path, venue, venue_address in rows:
         if venue == Venue.ONLINE:
@@ -93,7 +94,7 @@ def widget_sessions(
             place = venue_address
         else:
             place = institution.title
-        url = request.build_absolute_uri(PageLink(url_path).get_url(request))
+        url = request.build_absolute_uri(links[url_path])
         sessions.append(WidgetSession(start, end, all_day, status == SessionStatus.MOVED, title, url, place))
     return sessions
 
