@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 from urllib.parse import urlencode
 
 from django import template
@@ -77,7 +78,16 @@ def session_cards(sessions: list[ListedSession], heading: str = "h4", with_date:
     return mark_safe('<ul class="result-list">\n' + "\n".join(cards) + "\n</ul>")
 
 
+def escape(value) -> str:
+    """Django's `conditional_escape` (HTML stays as it is, the rest is escaped) without its wrapper for
+    lazy strings: the wrapper took a quarter of the cards' time, on about six hundred values a page."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def session_card(session: ListedSession, heading: str, with_date: bool) -> str:
+    """One card: every value in it goes through `escape`."""
     event = session.event
     thumbnail = ""
     if event.image:
@@ -85,47 +95,32 @@ def session_card(session: ListedSession, heading: str, with_date: bool) -> str:
         thumbnail = render_to_string("components/thumbnail.html", context)
     if with_date:
         start = timezone.localtime(session.start)
-        when = format_html(
-            '<time datetime="{}">{}</time>',
-            start.isoformat(),
-            date_format(start, "l, d/m/Y" if session.all_day else "l, d/m/Y H:i"),
-        )
+        moment = date_format(start, "l, d/m/Y" if session.all_day else "l, d/m/Y H:i")
+        when = f'<time datetime="{escape(start.isoformat())}">{escape(moment)}</time>'
     else:
-        when = session.hours
-    status = ""
+        when = escape(session.hours)
     if session.status == SessionStatus.MOVED:
-        status = format_html(' <span class="status moved">{}</span>', gettext("Moved"))
-    distance = ""
+        when += f' <span class="status moved">{escape(gettext("Moved"))}</span>'
     if session.distance is not None:
         away = gettext("%(km)s km away") % {"km": floatformat(session.distance, 1)}
-        distance = format_html(' · <span class="distance">{}</span>', away)
-    meta = [str(event.kind_label), session.institution.title]
+        when += f' · <span class="distance">{escape(away)}</span>'
+    meta = [event.kind_label, session.institution.title]
     if event.is_free:
         meta.append(gettext("Free"))
+    meta = " · ".join(escape(part) for part in meta)
     offer = session.offer
-    seats = format_html(' · <span class="seats">{}</span>', offer.label) if offer and offer.label else ""
+    if offer and offer.label:
+        meta += f' · <span class="seats">{escape(offer.label)}</span>'
+    url = escape(event.url)
     others = ""
     if session.others:
-        others = format_html(
-            '\n<p class="other-sessions"><a href="{}#sessions-heading">{}</a></p>',
-            event.url,
-            session.others_label,
-        )
-    return format_html(
-        '<li class="result{}">{}\n<p class="time">{}{}{}</p>\n<{}><a href="{}">{}</a></{}>\n'
-        '<p class="meta">{}{}</p>{}\n</li>',
-        " with-thumbnail" if event.image else "",
-        thumbnail,
-        when,
-        status,
-        distance,
-        heading,
-        event.url,
-        event.title,
-        heading,
-        " · ".join(meta),
-        seats,
-        others,
+        label = escape(session.others_label)
+        others = f'\n<p class="other-sessions"><a href="{url}#sessions-heading">{label}</a></p>'
+    kind = "result with-thumbnail" if event.image else "result"
+    return (
+        f'<li class="{kind}">{thumbnail}\n<p class="time">{when}</p>\n'
+        f'<{heading}><a href="{url}">{escape(event.title)}</a></{heading}>\n'
+        f'<p class="meta">{meta}</p>{others}\n</li>'
     )
 
 

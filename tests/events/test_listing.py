@@ -96,6 +96,27 @@ def test_each_filter(client, programme, params, expected):
     assert set(titles(client.get(LISTING, params))) == expected
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"audience": ["adults", "older_people"]},
+        {"kind": "club", "audience": "older_people"},  # one audience with a filter on the event: a join
+        {"kind": "club", "audience": ["adults", "older_people"]},
+        {"free": "1", "topic": ["van-hoa-doc", "lich-su-dia-phuong"]},
+        {"campaign": "", "kind": "club", "topic": "van-hoa-doc"},
+    ],
+)
+def test_an_event_of_two_audiences_or_topics_shows_once_with_each_session(client, programme, params):
+    club = programme["club"]
+    club.audiences.add(Audience.objects.get(code="adults"))
+    club.topics.add(Topic.objects.get(slug="lich-su-dia-phuong"))
+    response = client.get(LISTING, params)
+    assert titles(response) == ["CLB thơ người cao tuổi"]
+    sessions = [s for day in response.context["days"].values() for s in day]
+    assert sessions[0].others == 3  # the other three meetings of December, counted once each
+    assert response.context["paginator"].count == 4
+
+
 def test_clubs_for_older_people_in_can_loc_next_month(client, programme):
     params = {
         "kind": "club",
