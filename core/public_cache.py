@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 import django_filters
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe, urlencode
@@ -48,6 +49,7 @@ VERSION_KEY = "portal:content-version"
 CHOICES_VERSION_KEY = "portal:choices-version"
 STRUCTURE_VERSION_KEY = "portal:structure-version"
 ATTRIBUTE = "portal_public_cache_seconds"
+FRESH_PARTS_ATTRIBUTE = "portal_public_cache_fresh_parts"
 
 
 # What the filter forms offer: a change of these also forgets the forms kept as written.
@@ -109,9 +111,24 @@ def content_changed(**_kwargs) -> None:
     move_on(VERSION_KEY)
 
 
-def cache_publicly(response: HttpResponse, seconds: int) -> HttpResponse:
+def cache_publicly(response: HttpResponse, seconds: int, fresh_parts: str = "") -> HttpResponse:
+    """Mark `response` to be kept for `seconds`. `fresh_parts` names a filler (`register_fresh_parts`)
+    that writes some parts of the kept page again for every request that gets it from the cache."""
     setattr(response, ATTRIBUTE, seconds)
+    if fresh_parts:
+        if fresh_parts not in FRESH_PARTS:
+            raise ValueError(f"No filler of fresh parts is registered as {fresh_parts!r}.")
+        setattr(response, FRESH_PARTS_ATTRIBUTE, fresh_parts)
     return response
+
+
+# Fillers of the parts of a kept page that must be true at each request (an event's seats left): a name
+# -> a function of the request and the kept content that returns the content to send.
+FRESH_PARTS: dict[str, Callable[[HttpRequest, bytes], bytes]] = {}
+
+
+def register_fresh_parts(name: str, fill: Callable[[HttpRequest, bytes], bytes]) -> None:
+    FRESH_PARTS[name] = fill
 
 
 def is_anonymous(request) -> bool:
@@ -159,7 +176,8 @@ def cache_key(request, query: str) -> str:
     """The entry of a request, whose query as the views read it is `query` (`canonical_query`)."""
     language = get_language_from_request(request, check_path=True)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
-    return f"public:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # "public2": entries are (content, headers, fresh parts) since the fresh parts; "public" ones had two.
+    return f"public2:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def fits_the_cache(content: bytes) -> bool:
@@ -187,7 +205,10 @@ class PublicCacheMiddleware:
         key = cache_key(request, query)
         stored = page_cache().get(key)
         if stored is not None:
-            return self.answer(request, *stored)
+            content, headers, fresh_parts = stored
+            if fresh_parts:
+                return self.answer_with_fresh_parts(request, content, headers, fresh_parts)
+            return self.answer(request, content, headers)
         response = self.get_response(request)
         seconds = getattr(response, ATTRIBUTE, None)
         if (
@@ -200,7 +221,20 @@ class PublicCacheMiddleware:
             and fits_the_cache(response.content)
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            page_cache().set(key, (response.content, headers), timeout=seconds)
+            fresh_parts = getattr(response, FRESH_PARTS_ATTRIBUTE, "")
+            page_cache().set(key, (response.content, headers, fresh_parts), timeout=seconds)
+        return response
+
+    @staticmethod
+    def answer_with_fresh_parts(request, content: bytes, headers, fresh_parts: str) -> HttpResponse:
+        """The kept page with its fresh parts written again: no 304 (the page is not the one kept),
+        and its own length."""
+        response = HttpResponse(FRESH_PARTS[fresh_parts](request, content))
+        for name, value in headers:
+            if name.lower() not in ("content-length", "etag", "last-modified"):
+                response[name] = value
+        if any(name.lower() == "content-length" for name, _value in headers):
+            response["Content-Length"] = str(len(response.content))
         return response
 
     @staticmethod

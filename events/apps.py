@@ -11,14 +11,16 @@ class EventsConfig(AppConfig):
     def ready(self):
         from core import public_cache
 
-        from . import signals
+        from . import seat_parts, signals
         from .filters import SessionFilter
+        from .seats import SEAT_PARTS
 
         signals.connect()
         # What the listing, the sessions API and the feeds read of a query (the public cache's key).
         public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
         public_cache.register_parameters("view", "month", "include_cancelled")
         public_cache.register_parameters("limit")  # the widget's (events.widget_views)
+        public_cache.register_fresh_parts(SEAT_PARTS, seat_parts.fill)
         checks.register(registration_settings)
         checks.register(mail_links_are_https, checks.Tags.security, deploy=True)
 

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from .choices import RegistrationMode, SessionStatus
 
+# The filler that writes what each session offers again in a kept event page (`events.seat_parts`).
+SEAT_PARTS = "event-seats"
+
 
 class Session(Protocol):
     """What is read of a session: a `Session` row, or a `ListedSession` of a list."""

@@ -19,6 +19,8 @@ class Budget:
 FIRST_PAGE = "listing, first page, uncached"
 BUDGETS = [
     Budget("event page, cached", "event page, cached", 2),
+    # Its seats left written again for each visitor (events.seat_parts).
+    Budget("event page taking registrations, cached", "event page, seats left, cached", 2),
     Budget("institution page, cached", "institution page, cached", 2),
     Budget(f"{FIRST_PAGE}: queries", FIRST_PAGE, 8, "queries"),
     Budget(f"{FIRST_PAGE} (SQLite)", FIRST_PAGE, 12, database="sqlite"),

@@ -31,7 +31,7 @@ from ..choices import EventKind, RegistrationMode, SessionStatus, Venue
 from ..listing import listing_context
 from ..recurrence import EventPageForm
 from ..schedule_text import days_until, schedule_sentence
-from ..seats import offer
+from ..seats import SEAT_PARTS, offer
 from .vocabulary import Audience, Campaign, Topic
 
 
@@ -342,13 +342,14 @@ class EventPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # The same for every anonymous visitor (staff, who may see the poster link, have a session and
-        # are never served from the cache), "in 3 days" at most a minute old. An event that takes
-        # registrations is rendered afresh: its seats left must be true at once, to the resident who has
-        # just taken one as to the next.
+        # are never served from the cache), "in 3 days" at most a minute old. What the sessions of an
+        # event that takes registrations offer is written again for every visitor (`events.seat_parts`):
+        # its seats left are true at once, to the resident who has just taken one as to the next.
         response = super().serve(request, *args, **kwargs)
-        if self.registration_mode != RegistrationMode.NONE:
-            return response
-        return cache_publicly(response, settings.PUBLIC_CACHE_SECONDS)
+        taking = self.registration_mode != RegistrationMode.NONE
+        return cache_publicly(
+            response, settings.PUBLIC_CACHE_SECONDS, fresh_parts=SEAT_PARTS if taking else ""
+        )
 
 
 class EventDate(Orderable):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from events.choices import SessionStatus
 from events.models import Session
 from events.models.sessions import ListedSession
+from events.seat_parts import Words
+from events.seat_parts import seats_part as seats_part_html
 from events.widget import widget_snippet
 
 register = template.Library()
@@ -30,6 +32,13 @@ def coming_sessions(context, institution, limit: int = 10):
     )
     request = context.get("request")
     return {"sessions": sessions.listed(request), "request": request, "show_institution": False}
+
+
+@register.simple_tag(takes_context=True)
+def seats_part(context, session, form: str) -> SafeString:
+    """What `session` offers now on the event page (`events.seat_parts`): `summary` or `row`."""
+    words = context.render_context.setdefault("seat_part_words", Words())
+    return seats_part_html(session, context["page"], form, words)
 
 
 @register.simple_tag

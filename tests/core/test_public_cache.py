@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.public_cache import content_changed
 from events.models import Session
 from tests.events.conftest import publish
 from tests.events.factories import EventPageFactory
@@ -272,6 +273,37 @@ def test_seats_left_are_true_at_once_on_the_page_of_an_event_taking_registration
     assert resident.post(f"/dang-ky/{session.pk}/", FORM).status_code == 303
     assert "Còn 2 chỗ" in client.get(event.url).content.decode()  # to every visitor, at once
     assert "Còn 2 chỗ" in resident.get(event.url).content.decode()  # and to the one who took it
+
+
+def test_the_page_of_an_event_taking_registrations_is_kept_and_its_seats_written_again(client, frozen_now):
+    """The page comes from the cache with two queries (its sessions' rows and their event's), the same
+    bytes as a page made afresh, in the visitor's language, with the register link gone when full."""
+    from django.test import Client
+
+    from tests.events.test_registration import FORM, course, first_session
+
+    event = course(capacity=1, waitlist=False, whole_course=False)
+    session, url = first_session(event), event.url
+    for prefix, words in (("", "Còn 1 chỗ"), ("/en", "1 seats left")):
+        first = client.get(prefix + url).content.decode()
+        assert words in first and f"/dang-ky/{session.pk}/" in first
+        with CaptureQueriesContext(connection) as queries:
+            kept = client.get(prefix + url)
+        assert len(queries) == 2, [q["sql"] for q in queries]
+        assert kept.content.decode() == first
+        assert int(kept["Content-Length"]) == len(kept.content)
+
+    assert Client().post(f"/dang-ky/{session.pk}/", FORM).status_code == 303
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(url).content.decode()
+        kept_english = client.get("/en" + url).content.decode()
+    assert len(queries) == 4  # still from the cache
+    for page, words in ((kept, "Hết chỗ"), (kept_english, "Full")):
+        for form in ("summary", "row"):  # the next session's, at the top, and its line
+            part = page.split(f"<!--seats:{session.pk}:{form}-->")[1].split("<!--/seats-->")[0]
+            assert part == f'<span class="seats">{words}</span>'  # no register link
+    content_changed()
+    assert client.get(url).content.decode() == kept  # as the page made afresh says
 
 
 def test_open_now_on_a_cached_institution_page_is_fresh_within_the_cache_time(client, frozen_now, settings):

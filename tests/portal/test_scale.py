@@ -125,6 +125,7 @@ def test_the_benchmark_prints_every_row_of_its_table(settings, unfrozen):
     budgets = table[table.index("Budgets (issue #23)") :].splitlines()
     for label in (
         "event page, cached",
+        "event page taking registrations, cached",
         "institution page, cached",
         "listing, first page, uncached: queries",
         "listing, filtered, uncached",

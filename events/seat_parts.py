@@ -1,0 +1,118 @@
+"""The parts of an event page that say what its sessions offer now (seats left, the register link), made
+afresh for every visitor while the rest of the page comes from the public cache (SPEC §9, issue #23).
+
+The page writes each part through `seats_part`, between two HTML comments that name the session and the
+part's form; `fill` finds them in a kept copy of the page and writes each again from the session's row
+as it is now: two queries for the page (its sessions', then their event's), whatever its number of
+sessions. A registration changes only the
+counters of a session (`events.registering`), which move no content version, so without this the page
+would show the seats of up to a minute ago.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_from_request, gettext, override
+
+from .models import EventPage, Session
+from .seats import offer
+
+PART = re.compile(rb"<!--seats:(\d+):(summary|row)-->.*?<!--/seats-->", re.DOTALL)
+
+
+def seats_part(session, event, form: str, words: Words | None = None) -> SafeString:
+    """What `session` offers now, between its markers: `summary` for the page's head (the next
+    session's seats, and its register button), `row` for its line in the list of sessions."""
+    html_ = (words or Words()).part(session, event, form)
+    return mark_safe(f"<!--seats:{session.pk}:{form}-->{html_}<!--/seats-->")
+
+
+class Words:
+    """The words and links of the parts in the active language, each translated or reversed once for
+    the parts of a page."""
+
+    def __init__(self):
+        self.whole_course = " · " + html.escape(gettext("one registration for the whole course"))
+        self.waitlist = html.escape(gettext("Join the waiting list"))
+        self.course = html.escape(gettext("Register for the course"))
+        self.register = html.escape(gettext("Register"))
+        self.links: str | None = None
+
+    def register_url(self, pk: int) -> str:
+        """The register link of session `pk`: Django reverses the first, the others take its beginning
+        (`dang-ky/<id>/`, with the language's prefix)."""
+        if self.links is None:
+            self.links = reverse("register", args=[pk]).removesuffix(f"{pk}/")
+        return html.escape(f"{self.links}{pk}/")
+
+    def part(self, session, event, form: str) -> str:
+        now = offer(session, event)
+        label = html.escape(now.label)
+        link = (
+            self.waitlist if now.state == "waitlist" else self.course if event.whole_course else self.register
+        )
+        if form == "summary":
+            html_ = f'<span class="seats">{label}</span>'
+            if event.whole_course:
+                html_ += self.whole_course
+            if now.takes_registrations:
+                html_ += f' <a class="button" href="{self.register_url(session.pk)}">{link}</a>'
+            return html_
+        html_ = f'<span class="seats">{label}</span>' if label else ""
+        if now.takes_registrations and not event.whole_course:
+            hidden = (
+                f'<span class="visually-hidden"> {timezone.localtime(session.start):%d/%m/%Y %H:%M}</span>'
+            )
+            html_ += f' <a href="{self.register_url(session.pk)}">{link}{hidden}</a>'
+        return html_
+
+
+SESSION_COLUMNS = ("pk", "start", "status", "in_schedule", "capacity", "seats_taken", "waiting", "event_id")
+EVENT_COLUMNS = (
+    "pk",
+    "registration_mode",
+    "capacity",
+    "waitlist",
+    "registration_opens",
+    "registration_closes",
+    "whole_course",
+    "start",
+)
+
+
+def fill(request, content: bytes) -> bytes:
+    """`content`, a kept event page, with each part written again from its session as it is now, in
+    the language the page was kept in. The rows are read as plain values (`seats.offer` reads no
+    more): a page model for each session would cost more than the rest. A session no longer there
+    keeps its part (its removal moves the content version on: the page is made again at the next
+    request)."""
+    found = PART.findall(content)
+    if not found:
+        return content
+    ids = {int(pk) for pk, _form in found}
+    sessions = {
+        row["pk"]: SimpleNamespace(**row)
+        for row in Session.objects.filter(pk__in=ids).values(*SESSION_COLUMNS)
+    }
+    event_ids = {session.event_id for session in sessions.values()}
+    events = {
+        row["pk"]: SimpleNamespace(**row)
+        for row in EventPage.objects.filter(pk__in=event_ids).values(*EVENT_COLUMNS)
+    }
+
+    with override(get_language_from_request(request, check_path=True)):
+        words = Words()
+
+        def again(match: re.Match) -> bytes:
+            session = sessions.get(int(match[1]))
+            if session is None:
+                return match[0]
+            return seats_part(session, events[session.event_id], match[2].decode(), words).encode()
+
+        return PART.sub(again, content)
