@@ -3,8 +3,7 @@ afresh for every visitor while the rest of the page comes from the public cache 
 
 The page writes each part through `seats_part`, between two HTML comments that name the session and the
 part's form; `fill` finds them in a kept copy of the page and writes each again from the session's row
-as it is now: two queries for the page (its sessions', then their event's), whatever its number of
-sessions. A registration changes only the
+as it is now: one query for the page, whatever its number of sessions. A registration changes only the
 counters of a session (`events.registering`), which move no content version, so without this the page
 would show the seats of up to a minute ago.
 """
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_from_request, gettext, override
 
-from .models import EventPage, Session
+from .models import Session
 from .seats import offer
 
 PART = re.compile(rb"<!--seats:(\d+):(summary|row)-->.*?<!--/seats-->", re.DOTALL)
@@ -43,6 +42,9 @@ class Words:
         self.course = html.escape(gettext("Register for the course"))
         self.register = html.escape(gettext("Register"))
         self.links: str | None = None
+        self.labels: dict[tuple, str] = {}  # (state, seats left) -> label
+        self.now = timezone.now()
+        self.zone = timezone.get_current_timezone()
 
     def register_url(self, pk: int) -> str:
         """The register link of session `pk`: Django reverses the first, the others take its beginning
@@ -52,8 +54,10 @@ class Words:
         return html.escape(f"{self.links}{pk}/")
 
     def part(self, session, event, form: str) -> str:
-        now = offer(session, event)
-        label = html.escape(now.label)
+        now = offer(session, event, self.now)
+        label = self.labels.get((now.state, now.seats_left))
+        if label is None:
+            label = self.labels[now.state, now.seats_left] = html.escape(now.label)
         link = (
             self.waitlist if now.state == "waitlist" else self.course if event.whole_course else self.register
         )
@@ -67,7 +71,7 @@ class Words:
         html_ = f'<span class="seats">{label}</span>' if label else ""
         if now.takes_registrations and not event.whole_course:
             hidden = (
-                f'<span class="visually-hidden"> {timezone.localtime(session.start):%d/%m/%Y %H:%M}</span>'
+                f'<span class="visually-hidden"> {session.start.astimezone(self.zone):%d/%m/%Y %H:%M}</span>'
             )
             html_ += f' <a href="{self.register_url(session.pk)}">{link}{hidden}</a>'
         return html_
@@ -75,7 +79,6 @@ class Words:
 
 SESSION_COLUMNS = ("pk", "start", "status", "in_schedule", "capacity", "seats_taken", "waiting", "event_id")
 EVENT_COLUMNS = (
-    "pk",
     "registration_mode",
     "capacity",
     "waitlist",
@@ -88,23 +91,22 @@ EVENT_COLUMNS = (
 
 def fill(request, content: bytes) -> bytes:
     """`content`, a kept event page, with each part written again from its session as it is now, in
-    the language the page was kept in. The rows are read as plain values (`seats.offer` reads no
-    more): a page model for each session would cost more than the rest. A session no longer there
-    keeps its part (its removal moves the content version on: the page is made again at the next
-    request)."""
+    the language the page was kept in. The rows are read as plain values, each with its event's
+    columns (what `seats.offer` reads): a page model for each session would cost more than the rest.
+    A session no longer there keeps its part (its removal moves the content version on: the page is
+    made again at the next request)."""
     found = PART.findall(content)
     if not found:
         return content
     ids = {int(pk) for pk, _form in found}
-    sessions = {
-        row["pk"]: SimpleNamespace(**row)
-        for row in Session.objects.filter(pk__in=ids).values(*SESSION_COLUMNS)
-    }
-    event_ids = {session.event_id for session in sessions.values()}
-    events = {
-        row["pk"]: SimpleNamespace(**row)
-        for row in EventPage.objects.filter(pk__in=event_ids).values(*EVENT_COLUMNS)
-    }
+    rows = Session.objects.filter(pk__in=ids).values(
+        *SESSION_COLUMNS, *(f"event__{c}" for c in EVENT_COLUMNS)
+    )
+    sessions, events = {}, {}
+    for row in rows:
+        session = sessions[row["pk"]] = SimpleNamespace(**{c: row[c] for c in SESSION_COLUMNS})
+        if session.event_id not in events:
+            events[session.event_id] = SimpleNamespace(**{c: row[f"event__{c}"] for c in EVENT_COLUMNS})
 
     with override(get_language_from_request(request, check_path=True)):
         words = Words()
