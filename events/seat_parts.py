@@ -25,10 +25,10 @@ from .seats import offer
 PART = re.compile(rb"<!--seats:(\d+):(summary|row)-->.*?<!--/seats-->", re.DOTALL)
 
 
-def seats_part(session, event, form: str, words: Words | None = None) -> SafeString:
+def seats_part(session, event, form: str, words: Words) -> SafeString:
     """What `session` offers now, between its markers: `summary` for the page's head (the next
     session's seats, and its register button), `row` for its line in the list of sessions."""
-    html_ = (words or Words()).part(session, event, form)
+    html_ = words.part(session, event, form)
     return mark_safe(f"<!--seats:{session.pk}:{form}-->{html_}<!--/seats-->")
 
 

@@ -31,7 +31,7 @@ from ..choices import EventKind, RegistrationMode, SessionStatus, Venue
 from ..listing import listing_context
 from ..recurrence import EventPageForm
 from ..schedule_text import days_until, schedule_sentence
-from ..seats import SEAT_PARTS, offer
+from ..seats import SEAT_PARTS
 from .vocabulary import Audience, Campaign, Topic
 
 
@@ -286,10 +286,9 @@ class EventPage(KnownViewRestrictions, AsciiSlugMixin, PhotoMixin, Page):
         location = self.location_text(institution)
         schedule = self.sessions.filter(in_schedule=True).order_by("original_start")
         next_session = next((s for s in sessions if s.status != SessionStatus.CANCELLED), None)
-        if self.registration_mode != RegistrationMode.NONE:
-            for session in sessions:
-                session.offer = offer(session, self)
         context.update(
+            # What each session offers is written by `{% seats_part %}` (`events.seat_parts`).
+            takes_registrations=self.registration_mode != RegistrationMode.NONE,
             institution=institution,
             sessions=sessions,
             location=location,
