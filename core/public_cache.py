@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_filters
 from django.conf import settings
@@ -122,13 +123,28 @@ def cache_publicly(response: HttpResponse, seconds: int, fresh_parts: str = "") 
     return response
 
 
-# Fillers of the parts of a kept page that must be true at each request (an event's seats left): a name
-# -> a function of the request and the kept content that returns the content to send.
-FRESH_PARTS: dict[str, Callable[[HttpRequest, bytes], bytes]] = {}
+def nothing_kept(_request: HttpRequest, _content: bytes) -> None:
+    return None
 
 
-def register_fresh_parts(name: str, fill: Callable[[HttpRequest, bytes], bytes]) -> None:
-    FRESH_PARTS[name] = fill
+@dataclass(frozen=True)
+class FreshParts:
+    """Writes the parts of a kept page that must be true at each request (an event's seats left).
+
+    `keep(request, content)` is called once, when the page is stored: what the parts are made of that
+    only a change of content can change (it is kept beside the page, under the same content version);
+    `fill(request, content, kept)` at every request answered from the cache: the content to send."""
+
+    fill: Callable[[HttpRequest, bytes, object], bytes]
+    keep: Callable[[HttpRequest, bytes], object] = nothing_kept
+
+
+# The fillers, by the name a view gives `cache_publicly`.
+FRESH_PARTS: dict[str, FreshParts] = {}
+
+
+def register_fresh_parts(name: str, fill, keep=nothing_kept) -> None:
+    FRESH_PARTS[name] = FreshParts(fill, keep)
 
 
 def is_anonymous(request) -> bool:
@@ -176,8 +192,9 @@ def cache_key(request, query: str) -> str:
     """The entry of a request, whose query as the views read it is `query` (`canonical_query`)."""
     language = get_language_from_request(request, check_path=True)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
-    # "public2": entries are (content, headers, fresh parts) since the fresh parts; "public" ones had two.
-    return f"public2:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # Entries are (content, headers, fresh parts: None or (filler's name, what it kept)); "public" ones
+    # had two items, "public2" ones a name alone.
+    return f"public3:{content_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def fits_the_cache(content: bytes) -> bool:
@@ -207,7 +224,7 @@ class PublicCacheMiddleware:
         if stored is not None:
             content, headers, fresh_parts = stored
             if fresh_parts:
-                return self.answer_with_fresh_parts(request, content, headers, fresh_parts)
+                return self.answer_with_fresh_parts(request, content, headers, *fresh_parts)
             return self.answer(request, content, headers)
         response = self.get_response(request)
         seconds = getattr(response, ATTRIBUTE, None)
@@ -221,15 +238,17 @@ class PublicCacheMiddleware:
             and fits_the_cache(response.content)
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            fresh_parts = getattr(response, FRESH_PARTS_ATTRIBUTE, "")
+            fresh_parts = None
+            if name := getattr(response, FRESH_PARTS_ATTRIBUTE, ""):
+                fresh_parts = (name, FRESH_PARTS[name].keep(request, response.content))
             page_cache().set(key, (response.content, headers, fresh_parts), timeout=seconds)
         return response
 
     @staticmethod
-    def answer_with_fresh_parts(request, content: bytes, headers, fresh_parts: str) -> HttpResponse:
+    def answer_with_fresh_parts(request, content: bytes, headers, name: str, kept) -> HttpResponse:
         """The kept page with its fresh parts written again: no 304 (the page is not the one kept),
         and its own length."""
-        response = HttpResponse(FRESH_PARTS[fresh_parts](request, content))
+        response = HttpResponse(FRESH_PARTS[name].fill(request, content, kept))
         for name, value in headers:
             if name.lower() not in ("content-length", "etag", "last-modified"):
                 response[name] = value

@@ -20,7 +20,7 @@ class EventsConfig(AppConfig):
         public_cache.register_filterset(SessionFilter, rename=SessionFilter.parameter_name)
         public_cache.register_parameters("view", "month", "include_cancelled")
         public_cache.register_parameters("limit")  # the widget's (events.widget_views)
-        public_cache.register_fresh_parts(SEAT_PARTS, seat_parts.fill)
+        public_cache.register_fresh_parts(SEAT_PARTS, seat_parts.fill, keep=seat_parts.keep)
         checks.register(registration_settings)
         checks.register(mail_links_are_https, checks.Tags.security, deploy=True)
 

@@ -2,10 +2,10 @@
 afresh for every visitor while the rest of the page comes from the public cache (SPEC §9, issue #23).
 
 The page writes each part through `seats_part`, between two HTML comments that name the session and the
-part's form; `fill` finds them in a kept copy of the page and writes each again from the session's row
-as it is now: one query for the page, whatever its number of sessions. A registration changes only the
-counters of a session (`events.registering`), which move no content version, so without this the page
-would show the seats of up to a minute ago.
+part's form; `fill` finds them in a kept copy of the page and writes each again from the session's
+counters as they are now: one query for the page, whatever its number of sessions. A registration
+changes only the counters of a session (`events.registering`), which move no content version, so
+without this the page would show the seats of up to a minute ago.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ class Words:
         return html_
 
 
-SESSION_COLUMNS = ("pk", "start", "status", "in_schedule", "capacity", "seats_taken", "waiting", "event_id")
+# What the parts are made of: what only a change of content changes (a publication, the schedule's
+# sessions written again: both move the content version on), read once when the page is kept...
+SESSION_COLUMNS = ("pk", "start", "status", "in_schedule", "event_id")
 EVENT_COLUMNS = (
     "registration_mode",
     "capacity",
@@ -87,34 +89,51 @@ EVENT_COLUMNS = (
     "whole_course",
     "start",
 )
+# ...and what registrations and a session's own number of seats change (`events.registering` writes
+# them with `update()`, which moves no version), read at every request.
+COUNTERS = ("capacity", "seats_taken", "waiting")
 
 
-def fill(request, content: bytes) -> bytes:
-    """`content`, a kept event page, with each part written again from its session as it is now, in
-    the language the page was kept in. The rows are read as plain values, each with its event's
-    columns (what `seats.offer` reads): a page model for each session would cost more than the rest.
-    A session no longer there keeps its part (its removal moves the content version on: the page is
-    made again at the next request)."""
-    found = PART.findall(content)
-    if not found:
-        return content
-    ids = {int(pk) for pk, _form in found}
+def keep(request, content: bytes) -> dict[int, tuple[SimpleNamespace, SimpleNamespace]]:
+    """Each session whose parts `content` has -> its columns and its event's that `seats.offer` reads
+    besides the counters, kept beside the page. Plain values, not page models: the entry stays small
+    and `fill` builds nothing from the database."""
+    ids = {int(pk) for pk, _form in PART.findall(content)}
     rows = Session.objects.filter(pk__in=ids).values(
         *SESSION_COLUMNS, *(f"event__{c}" for c in EVENT_COLUMNS)
     )
-    sessions, events = {}, {}
+    kept, events = {}, {}
     for row in rows:
-        session = sessions[row["pk"]] = SimpleNamespace(**{c: row[c] for c in SESSION_COLUMNS})
-        if session.event_id not in events:
-            events[session.event_id] = SimpleNamespace(**{c: row[f"event__{c}"] for c in EVENT_COLUMNS})
+        event = events.get(row["event_id"])
+        if event is None:
+            event = events[row["event_id"]] = SimpleNamespace(
+                **{c: row[f"event__{c}"] for c in EVENT_COLUMNS}
+            )
+        kept[row["pk"]] = (SimpleNamespace(**{c: row[c] for c in SESSION_COLUMNS}), event)
+    return kept
+
+
+def fill(request, content: bytes, kept: dict[int, tuple[SimpleNamespace, SimpleNamespace]]) -> bytes:
+    """`content`, a kept event page, with each part written again from its session as it is now, in
+    the language the page was kept in: one query for the counters of its sessions, whatever their
+    number. A session no longer there keeps its part (its removal moves the content version on: the
+    page is made again at the next request)."""
+    if not kept:
+        return content
+    sessions = {}
+    rows = Session.objects.filter(pk__in=kept).order_by().values_list("pk", *COUNTERS)
+    for pk, capacity, seats_taken, waiting in rows:
+        static, event = kept[pk]
+        session = SimpleNamespace(**vars(static), capacity=capacity, seats_taken=seats_taken, waiting=waiting)
+        sessions[pk] = (session, event)
 
     with override(get_language_from_request(request, check_path=True)):
         words = Words()
 
         def again(match: re.Match) -> bytes:
-            session = sessions.get(int(match[1]))
-            if session is None:
+            found = sessions.get(int(match[1]))
+            if found is None:
                 return match[0]
-            return seats_part(session, events[session.event_id], match[2].decode(), words).encode()
+            return seats_part(*found, match[2].decode(), words).encode()
 
         return PART.sub(again, content)

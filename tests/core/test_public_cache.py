@@ -306,6 +306,23 @@ def test_the_page_of_an_event_taking_registrations_is_kept_and_its_seats_written
     assert client.get(url).content.decode() == kept  # as the page made afresh says
 
 
+def test_a_sessions_own_number_of_seats_set_by_staff_is_true_at_once_on_the_kept_page(client, frozen_now):
+    """Staff giving a session more seats moves no content version: the kept page says so all the same."""
+    from events.registering import set_capacity
+    from tests.events.test_registration import course, first_session
+
+    event = course(capacity=2)
+    session = first_session(event)
+    assert "Còn 2 chỗ" in client.get(event.url).content.decode()
+    set_capacity(session, 5)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(event.url).content.decode()
+    assert len(queries) == 1  # from the cache
+    row = page.split(f"<!--seats:{session.pk}:row-->")[1].split("<!--/seats-->")[0]
+    assert "Còn 5 chỗ" in row
+    assert page.count("Còn 2 chỗ") == 2  # the other sessions keep the event's number
+
+
 def test_open_now_on_a_cached_institution_page_is_fresh_within_the_cache_time(client, frozen_now, settings):
     from institutions.models import OpeningHours
     from tests.institutions.factories import InstitutionPageFactory
