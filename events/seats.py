@@ -12,6 +12,7 @@ from typing import Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import RegistrationMode, SessionStatus
 
@@ -78,7 +79,8 @@ class Offer:
         if self.state == "open":
             if self.seats_left is None:
                 return _("Registration open")
-            return _("%(count)s seats left") % {"count": self.seats_left}
+            seats = self.seats_left
+            return ngettext("%(count)s seat left", "%(count)s seats left", seats) % {"count": seats}
         return {
             "waitlist": _("Full — waiting list"),
             "full": _("Full"),

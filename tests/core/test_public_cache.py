@@ -284,7 +284,7 @@ def test_the_page_of_an_event_taking_registrations_is_kept_and_its_seats_written
 
     event = course(capacity=1, waitlist=False, whole_course=False)
     session, url = first_session(event), event.url
-    for prefix, words in (("", "Còn 1 chỗ"), ("/en", "1 seats left")):
+    for prefix, words in (("", "Còn 1 chỗ"), ("/en", "1 seat left")):
         first = client.get(prefix + url).content.decode()
         assert words in first and f"/dang-ky/{session.pk}/" in first
         with CaptureQueriesContext(connection) as queries:
