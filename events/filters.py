@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.choices import InstitutionKind
-from institutions.filters import AreaFilter, NearFilter, QuickSelectMultiple, RowsFilter
+from institutions.filters import AreaFilter, ChoicesFilter, NearFilter, QuickSelectMultiple, RowsFilter
 from institutions.models import InstitutionPage
 
 from .choices import AudienceCode, EventKind, RegistrationMode, SessionStatus
@@ -94,7 +94,7 @@ class SessionFilter(django_filters.FilterSet):
     )
     # Each filter below follows foreign keys forwards, so no row can repeat: no DISTINCT, which would
     # keep the database from reading sessions in start order.
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         distinct=False,
         field_name="event__kind",
         choices=EventKind.choices,
@@ -130,7 +130,7 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Institution"),
         widget=forms.MultipleHiddenInput,
     )
-    institution_kind = django_filters.MultipleChoiceFilter(
+    institution_kind = ChoicesFilter(
         distinct=False,
         field_name="institution__kind",
         choices=InstitutionKind.choices,

@@ -96,6 +96,24 @@ def test_each_filter(client, programme, params, expected):
     assert set(titles(client.get(LISTING, params))) == expected
 
 
+def test_several_kinds_are_one_condition_on_the_column(client, programme):
+    """`kind=club&kind=class` is one `IN` on the event's kind (PostgreSQL reads its index for it), not an
+    `OR` of one condition for each kind; the directory's choices the same."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LISTING, {"kind": ["club", "class"], "institution_kind": ["museum", "library"]})
+    assert set(titles(response)) == {"CLB thơ người cao tuổi", "Lớp thư pháp"}
+    conditions = [q["sql"].split(" WHERE ", 1)[-1] for q in queries]
+    matching = [sql for sql in conditions if '"events_eventpage"."kind"' in sql]
+    assert matching
+    for sql in matching:
+        assert re.search(r'"events_eventpage"\."kind" IN \(\S+, \S+\)', sql), sql
+        assert re.search(r'"institutions_institutionpage"\."kind" IN \(\S+, \S+\)', sql), sql
+        assert " OR " not in sql, sql
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/co-so/", {"kind": ["museum", "library"], "level": ["province", "commune"]})
+    assert any(re.search(r'"kind" IN \(\S+, \S+\).*"level" IN \(\S+, \S+\)', q["sql"]) for q in queries)
+
+
 @pytest.mark.parametrize(
     "params",
     [
